@@ -1,0 +1,50 @@
+// Bundles the CLI (and the console's front end) with esbuild-wasm: pure JavaScript/WebAssembly,
+// so the same build runs unpatched inside the Nix sandbox where npm's native binaries do not.
+import { build } from 'esbuild-wasm';
+import { rmSync, existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dist = path.join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies bundled into ESM still call require() for node built-ins.
+  banner: { js: "import { createRequire as __archibaldRequire } from 'node:module'; const require = __archibaldRequire(import.meta.url);" },
+});
+
+// Front-end bundles: every src/console/web/*.entry.ts(x) becomes dist/web/<name>.js (browser target).
+const webDir = path.join(root, 'src/console/web');
+if (existsSync(webDir)) {
+  const entries = (await readdir(webDir)).filter((f) => /\.entry\.tsx?$/.test(f));
+  if (entries.length > 0) {
+    await build({
+      absWorkingDir: root,
+      entryPoints: Object.fromEntries(entries.map((f) => [f.replace(/\.entry\.tsx?$/, ''), path.join('src/console/web', f)])),
+      outdir: path.join(dist, 'web'),
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      loader: { '.css': 'css' },
+      logLevel: 'warning',
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The command line. Each capability declares its commands in its own small `cli.ts` (options only,
+ * no heavy imports); the action imports the capability's code on demand, so `archibald doctor`
+ * never loads the console's server or the bench's FFT.
+ */
+import { Command, CommanderError } from 'commander';
+import { ArchibaldError } from './errors.js';
+import { registerDoctor } from './doctor/cli.js';
+import { registerProfile } from './profile/cli.js';
+import { registerLatency } from './latency/cli.js';
+import { registerBench } from './bench/cli.js';
+import { registerConsole } from './console/cli.js';
+import { registerReport } from './report/cli.js';
+import { registerInstaller } from './installer/cli.js';
+
+const VERSION = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command('archibald')
+    .description('ArchibaldOS toolkit: real-time audio readiness, latency measurement and the audio profile')
+    .version(VERSION)
+    .option('--debug', 'show stack traces for internal errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`archibald: ${text.replace(/^error: /, '')}`),
+    });
+  registerDoctor(program);
+  registerLatency(program);
+  registerProfile(program);
+  registerBench(program);
+  registerConsole(program);
+  registerReport(program);
+  registerInstaller(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+function report(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander; they already printed what they had to.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof ArchibaldError) {
+    process.stderr.write(`archibald: ${error.message}\n`);
+    if (error.suggestion !== undefined) process.stderr.write(`  ${error.suggestion}\n`);
+    if (debug && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`archibald: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  return 3;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const program = buildProgram();
+    await program.parseAsync([...argv], { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    return report(error, debug);
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;
