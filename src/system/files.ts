@@ -4,7 +4,7 @@
  * Failures are values, never exceptions: a missing file, a directory where a file should be,
  * a symlink loop or a 500 MB file each come back as a typed reason the caller can report.
  */
-import { open, readdir, readlink, lstat } from 'node:fs/promises';
+import { open, readdir, readlink, lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export type FileProblem = 'missing' | 'denied' | 'not-a-file' | 'not-a-directory' | 'loop' | 'escapes-root' | 'io-error';
@@ -73,6 +73,9 @@ function describe(problem: FileProblem, file: string, error?: unknown): string {
 async function readBounded(real: string, maxBytes: number): Promise<FileResult> {
   let handle;
   try {
+    // A FIFO where a file should be would block open() forever: refuse anything but regular files first.
+    const kind = await stat(real);
+    if (!kind.isFile()) return { ok: false, problem: 'not-a-file', message: describe('not-a-file', real) };
     handle = await open(real, 'r');
   } catch (error) {
     const problem = problemOf(error);
@@ -80,7 +83,7 @@ async function readBounded(real: string, maxBytes: number): Promise<FileResult> 
   }
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) return { ok: false, problem: 'not-a-file', message: describe('not-a-file', real) };
+    if (!info.isFile()) return { ok: false, problem: 'not-a-file', message: describe('not-a-file', real) };
     // procfs/sysfs report size 0 (or 4096) whatever they hold, so read up to the bound regardless.
     const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, 64 * 1024));
     const chunks: Buffer[] = [];

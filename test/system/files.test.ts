@@ -44,3 +44,12 @@ test('rooted files report loops, directories, missing files and bound large file
   const notDir = await files.readDir('/big');
   assert.equal(notDir.ok ? 'ok' : notDir.problem, 'not-a-directory');
 });
+
+test('a FIFO where a file should be is refused instead of blocking', async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'archibald-fifo-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('mkfifo', [path.join(root, 'pipe')]);
+  const result = await filesAt(root).readFile('/pipe');
+  assert.equal(result.ok ? 'ok' : result.problem, 'not-a-file');
+});
