@@ -1,14 +1,51 @@
 import type { Command } from 'commander';
 
+type Options = Record<string, string | boolean | undefined>;
+
 export function registerInstaller(program: Command): void {
   const install = program
     .command('install')
-    .description('install ArchibaldOS onto a disk without a screen (disko + nixos-install --flake)')
-    .option('--disk <device>', 'target block device, e.g. /dev/nvme0n1')
+    .description('install ArchibaldOS onto a whole disk without a screen (disko + nixos-install --flake)')
+    // `install finalize --json` must reach finalize, not be taken by install's own --json.
+    .enablePositionalOptions()
+    .option('--disk <device>', 'the whole disk to erase, e.g. /dev/nvme0n1')
+    .option('--luks', 'encrypt the root file system (LUKS2)')
+    .option('--luks-passphrase-file <file>', 'file holding the LUKS passphrase (read once by disko)')
+    .option('--hostname <name>', 'host name, also the flake attribute', 'archibaldos')
+    .option('--user <name>', 'the audio user', 'audio-user')
+    .option('--full-name <text>', "the user's full name", '')
+    .option('--password-file <file>', "set the user's password from the first line of this file")
+    .option('--profile <name>', 'audio profile from profiles/<name>.json', 'default')
+    .option('--locale <locale>', 'i18n.defaultLocale', 'en_US.UTF-8')
+    .option('--timezone <zone>', 'time.timeZone', 'UTC')
+    .option('--keyboard <layout>', 'XKB keyboard layout (also the console keymap)', 'us')
+    .option('--firmware <kind>', 'efi or bios (default: what this machine booted with)')
+    .option('--source <url@rev>', 'ArchibaldOS flake to follow (default: the ISO pin in /etc/archibald/source.json)')
+    .option('--source-file <file>', 'source pin file', '/etc/archibald/source.json')
+    .option('--state-version <release>', 'system.stateVersion (default: from nixos-version)')
+    .option('--mount-point <dir>', 'where disko mounts the new system', '/mnt')
+    .option('--work-dir <dir>', 'where the disko layout is written before partitioning', '/tmp/archibald-install')
     .option('--dry-run', 'print every file and command, touch nothing')
-    .action(async (options: Record<string, string | boolean | undefined>) => {
+    .option('--yes', 'do not ask before erasing the disk')
+    .option('--json', 'print the plan (and the result) as one JSON document')
+    .action(async (options: Options) => {
       const { runInstallCommand } = await import('./command.js');
       process.exitCode = await runInstallCommand(options);
     });
-  void install;
+  install
+    .command('finalize')
+    .description('write the ArchibaldOS flake into a mounted target and install it (used by Calamares)')
+    .requiredOption('--root <dir>', 'the mounted target system')
+    .requiredOption('--answers <file>', 'the answers JSON (see docs/installer.md)')
+    .option('--source <url@rev>', 'ArchibaldOS flake to follow (default: the ISO pin in /etc/archibald/source.json)')
+    .option('--source-file <file>', 'source pin file', '/etc/archibald/source.json')
+    .option('--hardware-config <file>', 'use this hardware-configuration.nix instead of running nixos-generate-config')
+    .option('--state-version <release>', 'system.stateVersion (default: answers, then nixos-version)')
+    .option('--no-install', 'write /etc/nixos only, do not run nixos-install')
+    .option('--dry-run', 'print every file and command, touch nothing')
+    .option('--json', 'print the plan (and the result) as one JSON document')
+    .action(async (options: Options) => {
+      const { runFinalizeCommand } = await import('./command.js');
+      process.exitCode = await runFinalizeCommand(options);
+    });
 }
