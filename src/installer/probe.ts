@@ -57,8 +57,7 @@ async function rootStack(system: System, mounts: MountEntry[]): Promise<string[]
 
 async function modelOf(system: System, name: string): Promise<string | null> {
   const model = (await readText(system, `/sys/class/block/${name}/device/model`))?.trim();
-  const vendor = (await readText(system, `/sys/class/block/${name}/device/vendor`))?.trim();
-  if (model !== undefined && model !== '') return vendor !== undefined && vendor !== '' && !model.startsWith(vendor) ? `${vendor} ${model}` : model;
+  if (model !== undefined && model !== '') return model;
   const backing = (await readText(system, `/sys/class/block/${name}/loop/backing_file`))?.trim();
   if (backing !== undefined && backing !== '') return `loop device on ${backing}`;
   return null;
