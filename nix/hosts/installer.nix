@@ -1,0 +1,40 @@
+# The live/installer ISO: nixpkgs' Calamares + Plasma 6 image with the ArchibaldOS modules,
+# branding and installer customisation, auto-login as `nixos` and sudo without a password.
+{
+  lib,
+  modulesPath,
+  ...
+}:
+let
+  archibaldLib = import ../lib;
+  version = (lib.importJSON ../../package.json).version;
+in
+{
+  imports = [ "${modulesPath}/installer/cd-dvd/installation-cd-graphical-calamares-plasma6.nix" ];
+
+  nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
+  networking.hostName = "archibaldos-live";
+
+  archibald = {
+    audio.enable = true;
+    # The live system boots the binary-cached kernel so building the ISO compiles nothing; the
+    # installed system gets the kernel its profile asks for.
+    audio.kernel.mode = "lowlatency";
+    audio.packages.enable = true;
+    branding.enable = true;
+    desktop.enable = true;
+    installer.enable = true;
+    users = {
+      enable = true;
+      # The ISO's own account (auto-login is set by the Calamares/Plasma module).
+      name = "nixos";
+      passwordlessSudo = true;
+    };
+  };
+
+  # nixpkgs' ISO module sets the file name at normal priority; ours must win.
+  image.baseName = lib.mkForce (archibaldLib.isoBaseName version);
+  isoImage.volumeID = archibaldLib.isoVolumeId version;
+
+  system.stateVersion = lib.mkDefault "25.11";
+}
