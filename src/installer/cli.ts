@@ -6,8 +6,6 @@ export function registerInstaller(program: Command): void {
   const install = program
     .command('install')
     .description('install ArchibaldOS onto a whole disk without a screen (disko + nixos-install --flake)')
-    // `install finalize --json` must reach finalize, not be taken by install's own --json.
-    .enablePositionalOptions()
     .option('--disk <device>', 'the whole disk to erase, e.g. /dev/nvme0n1')
     .option('--luks', 'encrypt the root file system (LUKS2)')
     .option('--luks-passphrase-file <file>', 'file holding the LUKS passphrase (read once by disko)')
@@ -32,20 +30,18 @@ export function registerInstaller(program: Command): void {
       const { runInstallCommand } = await import('./command.js');
       process.exitCode = await runInstallCommand(options);
     });
+  // Options shared with install (--source, --source-file, --state-version, --dry-run, --json) are
+  // declared once on install: commander hands every option the program does not know to install,
+  // even when written after `finalize`, so finalize reads them through optsWithGlobals().
   install
     .command('finalize')
     .description('write the ArchibaldOS flake into a mounted target and install it (used by Calamares)')
     .requiredOption('--root <dir>', 'the mounted target system')
     .requiredOption('--answers <file>', 'the answers JSON (see docs/installer.md)')
-    .option('--source <url@rev>', 'ArchibaldOS flake to follow (default: the ISO pin in /etc/archibald/source.json)')
-    .option('--source-file <file>', 'source pin file', '/etc/archibald/source.json')
     .option('--hardware-config <file>', 'use this hardware-configuration.nix instead of running nixos-generate-config')
-    .option('--state-version <release>', 'system.stateVersion (default: answers, then nixos-version)')
     .option('--no-install', 'write /etc/nixos only, do not run nixos-install')
-    .option('--dry-run', 'print every file and command, touch nothing')
-    .option('--json', 'print the plan (and the result) as one JSON document')
-    .action(async (options: Options) => {
+    .action(async (_options: Options, command: Command) => {
       const { runFinalizeCommand } = await import('./command.js');
-      process.exitCode = await runFinalizeCommand(options);
+      process.exitCode = await runFinalizeCommand(command.optsWithGlobals<Options>());
     });
 }
