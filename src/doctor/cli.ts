@@ -8,7 +8,8 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print one JSON document (version 1) on stdout')
     .option('--only <ids>', 'run only these checks (comma-separated ids)')
     .option('--profile <file>', 'compare against this audio profile instead of the active one')
-    .action(async (options: { root?: string; json?: boolean; only?: string; profile?: string }) => {
+    .option('--user <name>', 'judge limits and groups for this user (default: you, or SUDO_USER, or the image’s first regular user)')
+    .action(async (options: { root?: string; json?: boolean; only?: string; profile?: string; user?: string }) => {
       const { runDoctorCommand } = await import('./command.js');
       process.exitCode = await runDoctorCommand(options);
     });

@@ -1,0 +1,17 @@
+/** Parsers return values, never throw: a malformed file is a finding, not a crash. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const malformed = <T = never>(error: string): Parsed<T> => ({ ok: false, error });
+
+/** Text that no /proc or /sys file would hold: NUL bytes or other control characters. */
+export function hasBinaryNoise(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/.test(text);
+}
+
+/** Shortens a value for evidence lines so garbage never floods the report. */
+export function excerpt(text: string, max = 80): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length > max ? `${single.slice(0, max)}…` : single;
+}

@@ -1,0 +1,51 @@
+/** Single values from sysfs and procfs. */
+import { excerpt, hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+
+export function parseInteger(text: string): Parsed<number> {
+  const trimmed = text.trim();
+  if (!/^-?\d{1,18}$/.test(trimmed)) return malformed(`expected a whole number, found "${excerpt(trimmed, 40)}"`);
+  return parsed(Number(trimmed));
+}
+
+export function parseWord(text: string): Parsed<string> {
+  const trimmed = text.trim();
+  if (hasBinaryNoise(trimmed) || !/^[\w.:@+-]{1,64}$/.test(trimmed)) return malformed(`expected one word, found "${excerpt(trimmed, 40)}"`);
+  return parsed(trimmed);
+}
+
+/** "always [madvise] never" → "madvise". */
+export function parseBracketChoice(text: string): Parsed<{ selected: string; choices: string[] }> {
+  const choices = text.trim().split(/\s+/).filter(Boolean);
+  const selected = choices.find((choice) => /^\[[\w-]+\]$/.test(choice));
+  if (selected === undefined) return malformed(`no [selected] value in "${excerpt(text, 40)}"`);
+  return parsed({ selected: selected.slice(1, -1), choices: choices.map((choice) => choice.replace(/^\[(.*)\]$/, '$1')) });
+}
+
+/**
+ * CPU lists as sysfs and the kernel command line write them: "", "2", "0-3", "1,3-5". Flags that
+ * isolcpus= accepts before the list ("domain,managed_irq,2-3") are skipped.
+ */
+export function parseCpuSet(text: string): Parsed<number[]> {
+  const trimmed = text.trim();
+  if (trimmed === '') return parsed([]);
+  const cpus = new Set<number>();
+  for (const part of trimmed.split(',')) {
+    if (/^(domain|managed_irq|nohz)$/.test(part)) continue;
+    const range = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+    if (range === null) return malformed(`"${excerpt(part, 20)}" is not a CPU or CPU range`);
+    const low = Number(range[1]);
+    const high = range[2] === undefined ? low : Number(range[2]);
+    if (high < low || high > 8191) return malformed(`CPU range ${part} is out of order or too large`);
+    for (let cpu = low; cpu <= high; cpu++) cpus.add(cpu);
+  }
+  return parsed([...cpus].sort((a, b) => a - b));
+}
+
+export const formatCpuSet = (cpus: readonly number[]): string => (cpus.length === 0 ? 'none' : cpus.join(','));
+
+export interface NodeAccess {
+  path: string;
+  mode: number;
+  owner: string;
+  group: string;
+}
