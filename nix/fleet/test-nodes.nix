@@ -1,0 +1,16 @@
+# The hive's host modules as plain values, for test/nix's option scan (no colmena, no nixpkgs):
+# `archibaldos` stands in for the flake input with this repository's own modules.
+let
+  hive = import ./hive.nix {
+    archibaldos = {
+      outPath = toString ../..;
+      nixosModules.default = ../modules;
+    };
+    nixpkgs = _: { };
+  };
+  hosts = removeAttrs hive [
+    "meta"
+    "defaults"
+  ];
+in
+[ (hive.defaults { name = "lab-01"; }) ] ++ builtins.attrValues hosts
