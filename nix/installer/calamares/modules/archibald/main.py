@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""ArchibaldOS Calamares job: hand the person's answers to `archibald install finalize`.
+
+Everything that matters (validation, the flake in /etc/nixos, nixos-install) happens in the
+TypeScript toolkit, where it is tested. This job only turns Calamares' global storage into an
+answers file (format: docs/installer.md) and reports how the toolkit ended.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+import libcalamares
+
+# Replaced with the toolkit's store path when the ISO is built (nix/modules/installer.nix);
+# run from the source tree, PATH decides.
+ARCHIBALD = "@archibald@"
+LUKS = ("luks", "luks2")
+
+
+def pretty_name():
+    return "Installing ArchibaldOS"
+
+
+def toolkit():
+    if not ARCHIBALD.startswith("@"):
+        return ARCHIBALD
+    return shutil.which("archibald") or "archibald"
+
+
+def without_charset(value):
+    """Calamares stores locales as "en_US.UTF-8/UTF-8"; NixOS wants "en_US.UTF-8"."""
+    return value.split("/")[0] if value else value
+
+
+def answers_from(gs, configuration):
+    partitions = gs.value("partitions") or []
+    root = next((p for p in partitions if p.get("mountPoint") == "/"), {})
+    locale_conf = dict(gs.value("localeConf") or {})
+    lang = without_charset(locale_conf.pop("LANG", "en_US.UTF-8/UTF-8"))
+    extra = {
+        key: without_charset(value)
+        for key, value in locale_conf.items()
+        if key.startswith("LC_") and without_charset(value) != lang
+    }
+    region, zone = gs.value("locationRegion"), gs.value("locationZone")
+    firmware = "efi" if gs.value("firmwareType") == "efi" else "bios"
+    boot_loader = gs.value("bootLoader") or {}
+    console_keymap = (gs.value("keyboardVConsoleKeymap") or "").strip()
+    return {
+        "version": 1,
+        "hostname": gs.value("hostname") or "archibaldos",
+        "username": gs.value("username"),
+        "fullName": gs.value("fullname") or "",
+        "locale": lang,
+        "extraLocaleSettings": extra,
+        "timezone": "{}/{}".format(region, zone) if region and zone else "UTC",
+        "keyboard": {
+            "layout": gs.value("keyboardLayout") or "us",
+            "variant": gs.value("keyboardVariant") or "",
+            "consoleKeymap": console_keymap or None,
+        },
+        "luks": root.get("fsName") in LUKS,
+        # nixos-generate-config finds the encrypted root but not encrypted swap (as the stock job notes).
+        "luksDevices": [
+            {"name": p["luksMapperName"], "uuid": p["uuid"]}
+            for p in partitions
+            if p.get("claimed") and p.get("fsName") in LUKS and p.get("fs") == "linuxswap"
+        ],
+        "firmware": firmware,
+        "bootDevice": boot_loader.get("installPath") if firmware == "bios" else None,
+        "profile": configuration.get("profile", "default"),
+        "autoLogin": gs.value("autoLoginUser") is not None,
+    }
+
+
+def run():
+    gs = libcalamares.globalstorage
+    root = gs.value("rootMountPoint")
+    if not root:
+        return ("No target system", "Calamares did not mount a target (rootMountPoint is empty).")
+    answers = answers_from(gs, libcalamares.job.configuration or {})
+    libcalamares.job.setprogress(0.05)
+    handle, answers_file = tempfile.mkstemp(prefix="archibald-answers-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w") as out:
+            json.dump(answers, out, indent=2)
+        argv = [toolkit(), "install", "finalize", "--root", root, "--answers", answers_file]
+        libcalamares.utils.debug("archibald job: {}".format(" ".join(argv)))
+        tail = []
+        try:
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        except OSError as error:
+            return ("ArchibaldOS could not be installed", "cannot run {}: {}".format(argv[0], error))
+        for line in proc.stdout:
+            libcalamares.utils.debug("archibald: {}".format(line.rstrip()))
+            tail = (tail + [line.rstrip()])[-20:]
+        if proc.wait() != 0:
+            return ("ArchibaldOS could not be installed", "\n".join(tail))
+    finally:
+        os.unlink(answers_file)
+    libcalamares.job.setprogress(1.0)
+    return None
