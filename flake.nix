@@ -62,9 +62,9 @@
         );
 
       nixLibTests = import ./nix/lib/tests.nix;
-      profileFiles = lib.filterAttrs (name: type: type == "regular" && lib.hasSuffix ".json" name && name != "profile.schema.json") (
-        builtins.readDir ./profiles
-      );
+      profileFiles = lib.filterAttrs (
+        name: type: type == "regular" && lib.hasSuffix ".json" name && !lib.hasSuffix ".schema.json" name
+      ) (builtins.readDir ./profiles);
     in
     {
       nixosModules = {
@@ -158,7 +158,9 @@
         # Every shipped profile reads into option values (same rules as `archibald profile validate`).
         profiles = pkgs.writeText "archibaldos-profiles" (
           builtins.toJSON (
-            lib.mapAttrs (name: _: archibaldLib.profileToOptions (lib.importJSON (./profiles + "/${name}"))) profileFiles
+            lib.mapAttrs (
+              name: _: archibaldLib.profileToOptions (lib.importJSON (./profiles + "/${name}"))
+            ) profileFiles
           )
         );
       };

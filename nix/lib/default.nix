@@ -151,7 +151,9 @@ let
     in
     map (key: "unknown field ${key}") unknownTop
     ++ map (key: "missing field ${key}") missingTop
-    ++ optional (profile ? version && profile.version != 1) "version must be 1 (got ${toString profile.version})"
+    ++ optional (
+      profile ? version && profile.version != 1
+    ) "version must be 1 (got ${toString profile.version})"
     ++ sectionErrors;
 
   profileToOptions =

@@ -19,6 +19,11 @@ let
   cfg = config.archibald.branding;
   artwork = cfg.artwork;
   wallpaperImages = "${artwork}/share/wallpapers/ArchibaldOS/contents/images";
+  wallpaperSizes = [
+    "1920x1080"
+    "2560x1440"
+    "3840x2160"
+  ];
 
   applyWallpaperOnce = pkgs.writeShellScript "archibaldos-apply-wallpaper" ''
     stamp="''${XDG_STATE_HOME:-$HOME/.local/state}/archibaldos/wallpaper-applied"
@@ -61,11 +66,9 @@ in
       systemd.user.tmpfiles.rules = [
         "d %h/Pictures/Wallpapers 0755 - - -"
       ]
-      ++ map (size: "C %h/Pictures/Wallpapers/archibaldos-${size}.png - - - - ${wallpaperImages}/${size}.png") [
-        "1920x1080"
-        "2560x1440"
-        "3840x2160"
-      ];
+      ++ map (
+        size: "C %h/Pictures/Wallpapers/archibaldos-${size}.png - - - - ${wallpaperImages}/${size}.png"
+      ) wallpaperSizes;
     }
 
     (mkIf config.services.desktopManager.plasma6.enable {

@@ -72,7 +72,11 @@ let
     left: right:
     left
     // builtins.mapAttrs (
-      name: value: if left ? ${name} && isAttrs left.${name} && isAttrs value then mergeTwo left.${name} value else value
+      name: value:
+      if left ? ${name} && isAttrs left.${name} && isAttrs value then
+        mergeTwo left.${name} value
+      else
+        value
     ) right;
 
   lib = {

@@ -21,6 +21,8 @@ let
   fromProfile = import ./profile-option.nix { inherit config lib; } "kernel";
   kcfg = cfg.kernel;
 
+  isolatesCpu0 =
+    kcfg.isolatedCpus != null && builtins.elem 0 (archibald.expandCpuList kcfg.isolatedCpus);
   isolatedCpuList = lib.types.addCheck types.str archibald.isCpuList // {
     description = "Linux CPU list such as \"2-3\" or \"1,3\"";
   };
@@ -127,7 +129,7 @@ in
           exposed to Spectre-class attacks from any code it runs (including web pages). Set it to
           false unless this is an offline studio machine.
         ''
-        ++ lib.optional (kcfg.isolatedCpus != null && builtins.elem 0 (archibald.expandCpuList kcfg.isolatedCpus)) ''
+        ++ lib.optional isolatesCpu0 ''
           archibald.audio.kernel.isolatedCpus includes CPU 0, which handles housekeeping and
           unmovable interrupts; isolate other CPUs (e.g. "2-3") instead.
         ''
