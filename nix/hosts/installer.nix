@@ -3,11 +3,13 @@
 {
   lib,
   modulesPath,
+  archibaldInputs,
   ...
 }:
 let
   archibaldLib = import ../lib;
   version = (lib.importJSON ../../package.json).version;
+  inherit (archibaldInputs) self;
 in
 {
   imports = [ "${modulesPath}/installer/cd-dvd/installation-cd-graphical-calamares-plasma6.nix" ];
@@ -23,7 +25,23 @@ in
     audio.packages.enable = true;
     branding.enable = true;
     desktop.enable = true;
-    installer.enable = true;
+    installer = {
+      enable = true;
+      # Installed systems follow the revision the ISO was built from. A dirty tree has no rev:
+      # then the installer asks for --source (see docs/installer.md).
+      source = lib.mkIf (self ? rev) {
+        # Where the ArchibaldOS flake is published; change it in a fork.
+        url = "github:archibaldos/archibaldos";
+        inherit (self) rev narHash;
+      };
+      # The flake inputs' sources, so an offline install evaluates without downloading them.
+      storeContents = map (input: input.outPath) [
+        self
+        archibaldInputs.nixpkgs
+        archibaldInputs.musnix
+        archibaldInputs.disko
+      ];
+    };
     users = {
       enable = true;
       # The ISO's own account (auto-login is set by the Calamares/Plasma module).

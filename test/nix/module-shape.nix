@@ -130,6 +130,13 @@ let
     inherit lib config;
     pkgs = { };
     modulesPath = "/modules";
+    archibaldInputs = {
+      self = {
+        outPath = "/nix/store/00000000000000000000000000000000-source";
+        rev = "0000000000000000000000000000000000000000";
+        narHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+      };
+    };
   };
 
   # A file, or a module given as a value (a VM test's node).
