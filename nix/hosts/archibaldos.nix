@@ -7,11 +7,6 @@
   networking.hostName = "archibaldos";
   time.timeZone = lib.mkDefault "UTC";
   i18n.defaultLocale = lib.mkDefault "en_US.UTF-8";
-  # `archibald apply` rebuilds with `nixos-rebuild switch --flake /etc/nixos#<hostname>`.
-  nix.settings.experimental-features = [
-    "nix-command"
-    "flakes"
-  ];
 
   archibald = {
     audio.enable = true;

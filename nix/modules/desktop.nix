@@ -18,6 +18,8 @@ in
     # Makes SDDM offer "Plasma (X11)" too (kwin-x11 ships with Plasma 6 in nixpkgs).
     services.xserver.enable = true;
     networking.networkmanager.enable = mkDefault true;
+    # Commercial plugins, DAWs and some audio interfaces' firmware are unfree.
+    nixpkgs.config.allowUnfree = mkDefault true;
     # Dolphin (files), Kate (text editor) and Konsole come with Plasma's default package set.
   };
 }

@@ -56,9 +56,11 @@
       machine.wait_for_unit(f"user@{uid}.service")
       machine.wait_for_unit("pipewire.socket", "${user}")
 
+      def user_line(command):
+          return f"su - ${user} -c 'XDG_RUNTIME_DIR=/run/user/{uid} {command}'"
+
       def as_user(command, check=True):
-          line = f"su - ${user} -c 'XDG_RUNTIME_DIR=/run/user/{uid} {command}'"
-          return machine.succeed(line) if check else machine.execute(line)[1]
+          return machine.succeed(user_line(command)) if check else machine.execute(user_line(command))[1]
 
       with subtest("kernel is in the chosen mode"):
           if expected_mode == "rt":
@@ -70,7 +72,8 @@
           machine.succeed("grep -qw threadirqs /proc/cmdline")
 
       with subtest("PipeWire runs at the profile's clock"):
-          settings = as_user("pw-metadata -n settings")
+          # The first client socket-activates PipeWire; give it a moment to come up.
+          settings = machine.wait_until_succeeds(user_line("pw-metadata -n settings | grep clock.quantum && pw-metadata -n settings"), timeout=60)
           values = dict(re.findall(r"key:'([^']+)' value:'([^']*)'", settings))
           assert values.get("clock.rate") == str(rate), values
           assert values.get("clock.quantum") == str(quantum), values

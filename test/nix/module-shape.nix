@@ -35,6 +35,7 @@ let
   typeNames = [
     "addCheck"
     "anything"
+    "coercedTo"
     "attrsOf"
     "bool"
     "either"

@@ -66,6 +66,12 @@ in
       pkgs.rt-tests
     ];
 
+    # `archibald apply` rebuilds with `nixos-rebuild --flake` and `nix flake update`.
+    nix.settings.experimental-features = [
+      "nix-command"
+      "flakes"
+    ];
+
     environment.pathsToLink = map (format: "/lib/${format}") pluginFormats;
     environment.sessionVariables = lib.listToAttrs (
       map (format: {

@@ -20,7 +20,10 @@ in
     };
 
     nameList = fromProfile "nameList" {
-      type = types.listOf (types.strMatching "[A-Za-z0-9_.:-]+");
+      # A space-separated string (rtirq.conf's own form, musnix's option) is accepted too.
+      type = types.coercedTo types.str (names: lib.filter (name: name != "") (lib.splitString " " names)) (
+        types.listOf (types.strMatching "[A-Za-z0-9_.:-]+")
+      );
       example = [
         "snd"
         "usb"
