@@ -387,7 +387,7 @@ export class FactGatherer {
         if (file.problem === 'missing') continue;
         return missing(file.message);
       }
-      const profile = await readDoctorProfile(file.text, candidate.path);
+      const profile = await readDoctorProfile(file.text, candidate.path, candidate.required);
       return profile.ok ? { ok: true, value: profile.profile, source: candidate.path } : missing(profile.message);
     }
     return { ok: true, value: BUNDLED_DEFAULT, source: 'the bundled default profile' };

@@ -13,6 +13,7 @@ export const BUNDLED_DEFAULT = bundledDefault as unknown as DoctorProfile;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
+const isQuantum = (value: unknown): boolean => isInt(value) && value >= 16 && value <= 8192 && (value & (value - 1)) === 0;
 
 /** The fields the checks read, with their shape; anything else in the file is the profile command's business. */
 const FIELDS: ReadonlyArray<[string, string, (value: unknown) => boolean]> = [
@@ -20,9 +21,9 @@ const FIELDS: ReadonlyArray<[string, string, (value: unknown) => boolean]> = [
   ['kernel', 'threadirqs', (v) => typeof v === 'boolean'],
   ['kernel', 'isolatedCpus', (v) => v === null || (typeof v === 'string' && /^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(v))],
   ['pipewire', 'rate', (v) => isInt(v) && v > 0],
-  ['pipewire', 'quantum', (v) => isInt(v) && v > 0],
-  ['pipewire', 'minQuantum', (v) => isInt(v) && v > 0],
-  ['pipewire', 'maxQuantum', (v) => isInt(v) && v > 0],
+  ['pipewire', 'quantum', isQuantum],
+  ['pipewire', 'minQuantum', isQuantum],
+  ['pipewire', 'maxQuantum', isQuantum],
   ['limits', 'rtprio', (v) => isInt(v) && v >= 1 && v <= 99],
   ['limits', 'memlock', (v) => v === 'unlimited' || (isInt(v) && v > 0)],
   ['rtirq', 'enable', (v) => typeof v === 'boolean'],
@@ -46,15 +47,19 @@ export function doctorProfileProblem(data: unknown): string | null {
   return null;
 }
 
-/** Text of a profile file → the profile, or one line naming the problem (via the real schema when loaded). */
-export async function readDoctorProfile(text: string, source: string): Promise<{ ok: true; profile: DoctorProfile } | { ok: false; message: string }> {
+/**
+ * Text of a profile file → the profile, or one line naming the problem. A profile the user named
+ * (`strict`: --profile, $ARCHIBALD_PROFILE) always gets the full schema; the installed one, written
+ * by the Nix module from the same schema, gets the quick check on the hot path.
+ */
+export async function readDoctorProfile(text: string, source: string, strict = false): Promise<{ ok: true; profile: DoctorProfile } | { ok: false; message: string }> {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     return { ok: false, message: `${source} is not valid JSON: ${(error as Error).message}` };
   }
-  if (doctorProfileProblem(data) === null) return { ok: true, profile: data as DoctorProfile };
+  if (!strict && doctorProfileProblem(data) === null) return { ok: true, profile: data as DoctorProfile };
   // Only on the error path: the schema's message is the one users see from every other command.
   const { parseProfile } = await import('../profile/load.js');
   const full = parseProfile(text, source);

@@ -25,7 +25,7 @@ export function renderHuman(report: DoctorReport, checks: readonly CheckDefiniti
   const out: string[] = [];
   const host = report.host;
   out.push(c.bold(`archibald doctor — ${host.root === null ? host.hostname ?? 'this machine' : `image at ${host.root}`}`));
-  out.push(c.dim(`${host.os ?? 'unknown OS'}${host.nixos ? ' (NixOS)' : ''}, kernel ${host.kernel ?? 'unknown'}, user ${host.user ?? 'unknown'}, profile ${host.profile}`));
+  out.push(c.dim(`${host.os ?? 'unknown OS'}${host.nixos && !/nixos/i.test(host.os ?? '') ? ' (NixOS)' : ''}, kernel ${host.kernel ?? 'unknown'}, user ${host.user ?? 'unknown'}, profile ${host.profile}`));
   for (const group of GROUPS) {
     const rows = report.checks.filter((check: CheckResult) => groupOf.get(check.id) === group);
     if (rows.length === 0) continue;

@@ -141,7 +141,7 @@ export const audioChecks: CheckDefinition[] = [
       }
       return {
         status: 'warn',
-        summary: 'no das_watchdog and no RT throttling: a runaway SCHED_FIFO thread can freeze the machine',
+        summary: runtime === undefined ? 'no das_watchdog, and RT throttling is unknown: a runaway SCHED_FIFO thread may freeze the machine' : 'no das_watchdog and no RT throttling: a runaway SCHED_FIFO thread can freeze the machine',
         evidence: ['no das_watchdog in /proc/*/stat', runtime === undefined ? 'RT throttling unknown' : `sched_rt_runtime_us: ${runtime}`],
         fix: fix(context, {
           nix: 'archibald.audio.dasWatchdog.enable = true;',

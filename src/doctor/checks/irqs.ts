@@ -82,7 +82,7 @@ export const irqChecks: CheckDefinition[] = [
       if (!enable) return { status: 'pass', summary: 'audio IRQ threads are not raised, and the profile turns rtirq off', evidence };
       return {
         status: 'warn',
-        summary: `${behind.length} audio IRQ thread${behind.length === 1 ? ' is' : 's are'} not above the other IRQ threads (all at ${highestOther}?): a disk or network interrupt can delay the sound card’s`,
+        summary: `${behind.length} audio IRQ thread${behind.length === 1 ? ' is' : 's are'} not above the other IRQ threads (highest other: ${highestOther}): a disk or network interrupt can delay the sound card’s`,
         evidence,
         fix: fix(context, {
           nix: `archibald.audio.rtirq.enable = true; archibald.audio.rtirq.nameList = ${JSON.stringify(nameList.join(' '))};`,

@@ -5,7 +5,7 @@ import { CAP_SYS_NICE, hasCapability, type LimitValue } from '../parse/proc.js';
 import { deviceAccess, timerAccessFix } from './cpu.js';
 import { fix, maybe, need } from './judge.js';
 
-const show = (value: LimitValue | null): string => (value === null ? 'not set' : String(value));
+const show = (value: LimitValue | null): string => (value === null ? 'not set (kernel default)' : String(value));
 const atLeast = (value: LimitValue | null, wanted: LimitValue): boolean =>
   value === 'unlimited' || (value !== null && wanted !== 'unlimited' && value >= wanted);
 

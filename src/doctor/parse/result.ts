@@ -12,6 +12,7 @@ export function hasBinaryNoise(text: string): boolean {
 
 /** Shortens a value for evidence lines so garbage never floods the report. */
 export function excerpt(text: string, max = 80): string {
-  const single = text.replace(/\s+/g, ' ').trim();
+  // eslint-disable-next-line no-control-regex
+  const single = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?').trim();
   return single.length > max ? `${single.slice(0, max)}…` : single;
 }
