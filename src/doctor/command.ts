@@ -72,7 +72,10 @@ export async function doctorReport(options: DoctorOptions): Promise<{ report: Do
 }
 
 export async function runDoctorCommand(options: DoctorOptions): Promise<number> {
+  const timing = process.env.ARCHIBALD_DOCTOR_TIMING === '1';
+  if (timing) process.stderr.write(`doctor: command starts ${performance.now().toFixed(1)} ms after process start\n`);
   const { report, checks } = await doctorReport(options);
+  if (timing) process.stderr.write(`doctor: report ready at ${performance.now().toFixed(1)} ms\n`);
   if (options.json === true) printJson(report);
   else {
     const tty = useColour(process.stdout);

@@ -2,8 +2,7 @@
  * The adapter: reads the facts the selected checks need, each at most once and all concurrently,
  * through src/system only (so --root confines every read). Nothing here decides pass or fail.
  */
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import type { System, FileResult } from '../system/index.js';
 import type { Fact, FactKey, Facts, UserFacts } from './types.js';
 import type { Parsed } from './parse/result.js';
@@ -103,7 +102,7 @@ export class FactGatherer {
         const gz = await readBytes(files, '/proc/config.gz', 4 << 20);
         if (gz.ok) {
           try {
-            const text = (await promisify(gunzip)(gz.bytes, { maxOutputLength: 16 << 20 })).toString('utf8');
+            const text = gunzipSync(gz.bytes, { maxOutputLength: 16 << 20 }).toString('utf8');
             const config = parseKernelConfig(text);
             if (config.ok) return { ok: true, value: config.value, source: '/proc/config.gz' };
           } catch (error) {

@@ -1,0 +1,88 @@
+// Benchmark: `archibald doctor --json` against rtcqs, run alternately on this machine.
+//
+// It fetches nothing. Give it an rtcqs checkout (never committed here), e.g.
+//   git clone https://codeberg.org/rtcqs/rtcqs /tmp/rtcqs        (or a mirror of autostatic/rtcqs)
+//   npm run build && bench/doctor-vs-rtcqs /tmp/rtcqs --runs 40
+// rtcqs runs headless as `python3 src/rtcqs/rtcqs.py` (its GUIs live in other files).
+// Prints the median and p90 wall time of each, their ratio, the floor of each runtime
+// (`node -e 0`, `python3 -c pass`), and how many checks each ran.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const checkout = args.find((arg) => !arg.startsWith('--'));
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 30;
+if (checkout === undefined || !Number.isInteger(runs) || runs < 1) {
+  process.stderr.write('usage: bench/doctor-vs-rtcqs RTCQS_CHECKOUT [--runs N]\n');
+  process.exit(2);
+}
+const rtcqsScript = path.join(path.resolve(checkout), 'src/rtcqs/rtcqs.py');
+if (!existsSync(rtcqsScript)) {
+  process.stderr.write(`no ${rtcqsScript}: pass the root of an rtcqs checkout\n`);
+  process.exit(2);
+}
+if (!existsSync(path.join(repo, 'dist/cli.js'))) {
+  process.stderr.write('no dist/cli.js: run `npm run build` first\n');
+  process.exit(2);
+}
+
+const commands = {
+  doctor: [process.execPath, [path.join(repo, 'bin/archibald.js'), 'doctor', '--json']],
+  rtcqs: ['python3', [rtcqsScript]],
+  'node -e 0': [process.execPath, ['-e', '0']],
+  'python3 -c pass': ['python3', ['-c', 'pass']],
+};
+
+function once(name) {
+  const [command, argv] = commands[name];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.error !== undefined) throw result.error;
+  return { ms, stdout: result.stdout, status: result.status };
+}
+
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+
+// Warm the page cache and Python's bytecode cache for both, then alternate so drift hits both alike.
+for (let i = 0; i < 3; i++) for (const name of Object.keys(commands)) once(name);
+const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+let doctorChecks = 0;
+let rtcqsChecks = 0;
+for (let i = 0; i < runs; i++) {
+  const order = i % 2 === 0 ? ['doctor', 'rtcqs'] : ['rtcqs', 'doctor'];
+  for (const name of [...order, 'node -e 0', 'python3 -c pass']) {
+    const run = once(name);
+    times[name].push(run.ms);
+    if (name === 'doctor') {
+      if (run.status !== 0 && run.status !== 1) throw new Error(`doctor exited ${run.status}`);
+      doctorChecks = JSON.parse(run.stdout).checks.length;
+    }
+    // rtcqs prints each check as a headline underlined with "=" (the IRQ check may print several lines).
+    if (name === 'rtcqs') rtcqsChecks = run.stdout.split('\n').filter((line) => /^=+$/.test(line)).length;
+  }
+}
+
+const median = (name) => quantile(times[name], 0.5);
+const row = (name) => `${name.padEnd(16)} median ${median(name).toFixed(1).padStart(6)} ms   p90 ${quantile(times[name], 0.9).toFixed(1).padStart(6)} ms`;
+const ratio = median('doctor') / median('rtcqs');
+process.stdout.write(
+  [
+    `runs: ${runs} each, alternating (machine: ${process.arch}, node ${process.version})`,
+    row('doctor'),
+    row('rtcqs'),
+    row('node -e 0'),
+    row('python3 -c pass'),
+    `ratio doctor/rtcqs: ${ratio.toFixed(2)}  (goal ≤ 0.70)`,
+    `checks: doctor ${doctorChecks}, rtcqs ${rtcqsChecks}  (goal ≥ 2x: ${doctorChecks >= 2 * rtcqsChecks ? 'met' : 'not met'})`,
+    `doctor's own work above node's start-up: ${(median('doctor') - median('node -e 0')).toFixed(1)} ms; rtcqs's above python's: ${(median('rtcqs') - median('python3 -c pass')).toFixed(1)} ms`,
+    '',
+  ].join('\n'),
+);
