@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/system/run.js';
 import { profileSchema } from '../../src/profile/schema.js';
-import { needTools } from '../helpers/tools.js';
+import { needCondition, needTools } from '../helpers/tools.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -281,4 +281,105 @@ test('the VM test script renders to valid Python for both kernel modes', async (
     const check = await run(['python3', '-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { timeoutMs: 20_000, input: script });
     assert.ok(check.ok, `${mode}: ${check.ok ? '' : check.stderr}`);
   }
+});
+
+// nixpkgs' lib and musnix are not part of this repository and not on CI; given their paths, the
+// configurations are evaluated with the real module system (stand-ins for nixpkgs' own options).
+const nixpkgsLib = process.env.ARCHIBALD_NIXPKGS_LIB;
+const musnixSrc = process.env.ARCHIBALD_MUSNIX_SRC;
+
+interface Summary {
+  failedAssertions: string[];
+  warnings: string[];
+  kernelParams: string[];
+  kernelModules: string[];
+  rtKernel: { tristate: string } | null;
+  sysctl: Record<string, number>;
+  modprobe: string;
+  limits: Array<{ domain: string; item: string; type: string; value: string }>;
+  governor: string;
+  rtirq: { enable: boolean; nameList: string; prioHigh: number; prioDecr: number; prioLow: number };
+  dasWatchdog: boolean;
+  pipewire: { enable: boolean; jack: { enable: boolean }; extraConfig: Record<string, Record<string, Record<string, Record<string, unknown>>>> };
+  profile: Record<string, unknown>;
+  users: Record<string, string[]>;
+  wheelNeedsPassword: boolean;
+  hostName: string | null;
+  distroName: string | null;
+  plymouthTheme: string | null;
+  imageBaseName: string | null;
+  isoVolumeID: string | null;
+  installerSource: { url: string; rev: string; narHash: string } | null;
+}
+
+test('the configurations evaluate with the real module system and musnix', async (t) => {
+  if (!needTools(t, ['nix-instantiate'])) return;
+  const available = nixpkgsLib !== undefined && musnixSrc !== undefined && existsSync(path.join(nixpkgsLib, 'default.nix'));
+  if (!needCondition(t, available, 'set ARCHIBALD_NIXPKGS_LIB (nixpkgs/lib) and ARCHIBALD_MUSNIX_SRC (a musnix checkout)')) return;
+  const result = await run(
+    ['nix-instantiate', '--eval', '--strict', '--json', 'test/nix/eval/configs.nix', '--arg', 'nixpkgsLib', nixpkgsLib!, '--arg', 'musnixSrc', musnixSrc!],
+    { timeoutMs: 120_000, cwd: root },
+  );
+  assert.ok(result.ok, result.ok ? '' : result.stderr);
+  const configs = JSON.parse(result.stdout) as Record<'archibaldOS' | 'installer' | 'archibaldOSWithMusnixBase', Summary> & {
+    vmTest: Record<'rt' | 'lowlatency', Summary>;
+  };
+  const profile = profileSchema.parse(JSON.parse(readFileSync(path.join(root, 'profiles/default.json'), 'utf8')));
+  const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const latency = `${profile.pipewire.quantum}/${profile.pipewire.rate}`;
+
+  for (const [name, summary] of Object.entries({ ...configs, ...configs.vmTest })) {
+    if (name === 'vmTest') continue;
+    const system = summary as Summary;
+    assert.deepEqual(system.failedAssertions, [], name);
+    assert.equal(system.governor, profile.cpu.governor, name);
+    assert.equal(system.sysctl['vm.swappiness'], profile.sysctl.swappiness, name);
+    assert.equal(system.sysctl['fs.inotify.max_user_watches'], profile.sysctl.maxUserWatches, name);
+    // pam_limits keeps the last line per domain and item: ours.
+    const last = (item: string) => system.limits.filter((limit) => limit.domain === '@audio' && limit.item === item).at(-1)?.value;
+    assert.equal(last('rtprio'), String(profile.limits.rtprio), name);
+    assert.equal(last('nice'), String(profile.limits.nice), name);
+    assert.equal(last('memlock'), String(profile.limits.memlock), name);
+    const clock = system.pipewire.extraConfig.pipewire?.['92-low-latency']?.['context.properties'];
+    assert.deepEqual(clock, {
+      'default.clock.rate': profile.pipewire.rate,
+      'default.clock.allowed-rates': profile.pipewire.allowedRates,
+      'default.clock.quantum': profile.pipewire.quantum,
+      'default.clock.min-quantum': profile.pipewire.minQuantum,
+      'default.clock.max-quantum': profile.pipewire.maxQuantum,
+    }, name);
+    assert.equal(system.pipewire.extraConfig.jack?.['92-low-latency']?.['jack.properties']?.['node.latency'], latency, name);
+    assert.equal(system.pipewire.jack.enable, profile.pipewire.jackBridge, name);
+    assert.equal(system.modprobe.trim(), `options snd_usb_audio lowlatency=${profile.usbAudio.lowlatency ? 1 : 0}`, name);
+    assert.ok(!system.modprobe.includes('nrpacks'), name);
+    assert.deepEqual(system.rtirq, { enable: true, nameList: profile.rtirq.nameList.join(' '), prioHigh: profile.rtirq.prioHigh, prioDecr: profile.rtirq.prioDecr, prioLow: profile.rtirq.prioLow }, name);
+    assert.ok(system.kernelParams.includes('threadirqs'), name);
+    assert.ok(system.kernelModules.includes('snd-seq'), name);
+    for (const groups of Object.values(system.users)) assert.deepEqual([...groups].sort(), ['audio', 'pipewire', 'video', 'wheel'], name);
+    // The effective profile is what the toolkit reads; it must pass the toolkit's own schema.
+    assert.ok(profileSchema.safeParse(system.profile).success, `${name}: /etc/archibald/profile.json fails the schema`);
+  }
+
+  const os = configs.archibaldOS;
+  assert.equal(os.rtKernel?.tristate, 'y', 'archibaldOS: PREEMPT_RT kernel');
+  assert.ok(!os.kernelParams.includes('preempt=full'));
+  assert.equal(os.dasWatchdog, true);
+  assert.equal(os.wheelNeedsPassword, true, 'installed systems ask for the sudo password');
+  assert.equal(os.hostName, 'archibaldos');
+  assert.equal(os.distroName, 'ArchibaldOS');
+  assert.equal(os.plymouthTheme, 'archibaldos');
+  assert.deepEqual(os.profile, { version: 1, name: profile.name, description: profile.description, ...Object.fromEntries(Object.entries(profile).filter(([key]) => !HEADER.has(key))) });
+
+  const iso = configs.installer;
+  assert.equal(iso.imageBaseName, `archibaldos-${version}`);
+  assert.ok(iso.isoVolumeID !== null && iso.isoVolumeID.length <= 32);
+  assert.equal(iso.wheelNeedsPassword, false, 'the live ISO has passwordless sudo');
+  assert.equal(iso.rtKernel, null, 'the ISO boots the cached kernel');
+  assert.ok(iso.kernelParams.includes('preempt=full'));
+  assert.deepEqual(Object.keys(iso.users), ['nixos']);
+  assert.match(iso.installerSource?.rev ?? '', /^[0-9a-f]{40}$/);
+
+  assert.equal(configs.vmTest.rt.rtKernel?.tristate, 'y');
+  assert.equal(configs.vmTest.lowlatency.rtKernel, null);
+  assert.ok(configs.vmTest.lowlatency.kernelParams.includes('preempt=full'));
 });
