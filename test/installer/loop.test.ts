@@ -151,6 +151,41 @@ test('a whole install run with --yes: disko, hardware scan, tree, nixos-install,
   assert.ok(!result.stderr.includes('s3cret'), 'the password is never printed');
 });
 
+test('on a terminal, install names the disk with model and size and needs "yes"', async (t) => {
+  if (!needTools(t, ['script'])) return;
+  const loop = await attachLoop(t);
+  if (loop === null) return;
+  const fake = await fakeTools(t, {
+    disko: 'mkdir -p "$5"',
+    'nixos-generate-config': `printf '{ lib, ... }: { nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux"; }\\n'`,
+    'nixos-install': 'exit 0',
+  });
+  const quote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`;
+  const argv = [process.execPath, path.join(REPO, 'bin/archibald.js'), 'install', '--disk', loop.device, '--source', SOURCE_FLAG,
+    '--state-version', '25.11', '--firmware', 'efi', '--mount-point', path.join(loop.dir, 'mnt'), '--work-dir', path.join(loop.dir, 'work')];
+  // script(1) gives the command a pseudo-terminal, so the prompt path is the one a person sees.
+  const answered = spawnSync('script', ['-qec', argv.map(quote).join(' '), '/dev/null'], {
+    encoding: 'utf8',
+    input: 'no\n',
+    env: { ...process.env, ...fake.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  assert.equal(answered.status, 2, answered.stdout);
+  assert.ok(answered.stdout.includes(`This ERASES everything on ${loop.device} (loop device on ${loop.image}, 10.7 GB (10.0 GiB)).`), answered.stdout);
+  assert.ok(answered.stdout.includes('Type "yes" to install ArchibaldOS on it:'), answered.stdout);
+  assert.ok(answered.stdout.includes(`archibald: not confirmed: ${loop.device} was left untouched`), answered.stdout);
+  assert.deepEqual(await fake.calls(), [], 'disko never ran');
+
+  const confirmed = spawnSync('script', ['-qec', argv.map(quote).join(' '), '/dev/null'], {
+    encoding: 'utf8',
+    input: 'yes\n',
+    env: { ...process.env, ...fake.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  assert.equal(confirmed.status, 0, confirmed.stdout);
+  assert.deepEqual((await fake.calls()).map((call) => call[0]), ['disko', 'nixos-generate-config', 'nixos-install']);
+});
+
 test('a mounted loop device is refused', async (t) => {
   if (!needTools(t, ['mkfs.ext4', 'mount', 'umount'])) return;
   const loop = await attachLoop(t);
