@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ArchibaldError, formatIssues } from '../errors.js';
+import { ArchibaldError } from '../errors.js';
+import { formatProfileIssues } from './messages.js';
 import { profileSchema, type Profile } from './schema.js';
 
 export type ProfileResult = { ok: true; profile: Profile } | { ok: false; message: string };
@@ -16,8 +17,13 @@ export function parseProfile(text: string, source = 'profile'): ProfileResult {
   } catch (error) {
     return { ok: false, message: `${source} is not valid JSON: ${(error as Error).message}` };
   }
+  return checkProfile(data, source);
+}
+
+/** Pure: already-parsed JSON in, profile or one-line reason (one clause per bad value) out. */
+export function checkProfile(data: unknown, source = 'profile'): ProfileResult {
   const parsed = profileSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, message: `${source}: ${formatIssues(parsed.error.issues)}` };
+  if (!parsed.success) return { ok: false, message: `${source}: ${formatProfileIssues(parsed.error.issues, data).join('; ')}` };
   return { ok: true, profile: parsed.data };
 }
 
