@@ -37,6 +37,11 @@ const SMALL = 64 * 1024;
 
 const missing = (reason: string): Fact<never> => ({ ok: false, reason });
 
+/** "../../devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/sound/card1" → "1-2"; null for a PCI card. */
+export function usbDeviceOfCard(linkTarget: string): string | null {
+  return /\/(\d+-[\d.]+):\d+\.\d+\/sound\/card\d+\/?$/.exec(linkTarget)?.[1] ?? null;
+}
+
 function fromFile<T>(file: FileResult, path: string, parse: (text: string) => Parsed<T>): Fact<T> {
   if (!file.ok) return missing(file.message);
   if (file.truncated) return missing(`${path} is larger than expected (${file.bytes} bytes read); not trusted`);
@@ -335,19 +340,22 @@ export class FactGatherer {
   }
 
   private async usbAudioDevices(): Promise<Fact<Array<{ device: string; control: string }>>> {
+    // Sound cards, not every USB interface: /sys/class/sound/cardN links into the device tree, and
+    // a USB card's link runs through its interface ("…/usb1/1-2/1-2:1.0/sound/card1").
     const files = this.system.files;
-    const base = '/sys/bus/usb/devices';
-    const listing = await files.readDir(base);
-    if (!listing.ok) return missing(listing.message);
-    // Interfaces are named "1-2:1.0"; class 01 is audio. The device is the part before ':'.
-    const interfaces = listing.entries.filter((name) => name.includes(':')).slice(0, 512);
-    const classes = await Promise.all(interfaces.map((name) => files.readFile(`${base}/${name}/bInterfaceClass`, { maxBytes: 64 })));
-    const devices = [...new Set(interfaces.filter((_, i) => { const c = classes[i]; return c !== undefined && c.ok && c.text.trim() === '01'; }).map((name) => name.split(':')[0] as string))];
-    const controls = await Promise.all(devices.map((device) => files.readFile(`${base}/${device}/power/control`, { maxBytes: 64 })));
+    const listing = await files.readDir('/sys/class/sound');
+    if (!listing.ok) return listing.problem === 'missing' ? { ok: true, value: [], source: 'no /sys/class/sound (no sound cards)' } : missing(listing.message);
+    const cards = listing.entries.filter((name) => /^card\d+$/.test(name)).slice(0, 64);
+    const links = await Promise.all(cards.map((card) => files.readLink(`/sys/class/sound/${card}`)));
+    const devices = [...new Set(links.flatMap((link) => (link.ok ? [usbDeviceOfCard(link.target)].filter((device): device is string => device !== null) : [])))];
+    const controls = await Promise.all(devices.map((device) => files.readFile(`/sys/bus/usb/devices/${device}/power/control`, { maxBytes: 64 })));
     return {
       ok: true,
-      value: devices.map((device, i) => { const c = controls[i]; return { device, control: c !== undefined && c.ok ? c.text.trim() : 'unknown' }; }),
-      source: `${base}/*/bInterfaceClass`,
+      value: devices.map((device, i) => {
+        const control = controls[i];
+        return { device, control: control !== undefined && control.ok ? control.text.trim() : 'unknown' };
+      }),
+      source: '/sys/class/sound/card*',
     };
   }
 
