@@ -383,3 +383,17 @@ test('the configurations evaluate with the real module system and musnix', async
   assert.equal(configs.vmTest.lowlatency.rtKernel, null);
   assert.ok(configs.vmTest.lowlatency.kernelParams.includes('preempt=full'));
 });
+
+test('the doctor checks the VM test relies on exist in the toolkit', () => {
+  const script = readFileSync(path.join(root, 'nix/tests/audio-vm.nix'), 'utf8');
+  const tuple = /for check_id in \(([^)]*)\)/.exec(script)?.[1] ?? '';
+  const wanted = [...tuple.matchAll(/"([a-z0-9-]+)"/g)].map((match) => match[1]!);
+  assert.ok(wanted.length >= 4, 'the VM test names no doctor checks');
+  const checksDir = path.join(root, 'src/doctor/checks');
+  const ids = new Set(
+    readdirSync(checksDir)
+      .filter((name) => name.endsWith('.ts'))
+      .flatMap((name) => [...readFileSync(path.join(checksDir, name), 'utf8').matchAll(/\bid: '([a-z0-9-]+)'/g)].map((match) => match[1]!)),
+  );
+  assert.deepEqual(wanted.filter((id) => !ids.has(id)), []);
+});
