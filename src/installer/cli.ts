@@ -16,7 +16,7 @@ export function registerInstaller(program: Command): void {
     .option('--profile <name>', 'audio profile from profiles/<name>.json', 'default')
     .option('--locale <locale>', 'i18n.defaultLocale', 'en_US.UTF-8')
     .option('--timezone <zone>', 'time.timeZone', 'UTC')
-    .option('--keyboard <layout>', 'XKB keyboard layout (also the console keymap)', 'us')
+    .option('--keyboard <layout>', 'XKB keyboard layout (the text console follows it)', 'us')
     .option('--firmware <kind>', 'efi or bios (default: what this machine booted with)')
     .option('--source <url@rev>', 'ArchibaldOS flake to follow (default: the ISO pin in /etc/archibald/source.json)')
     .option('--source-file <file>', 'source pin file', '/etc/archibald/source.json')

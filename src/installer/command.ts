@@ -114,7 +114,8 @@ export async function runInstallCommand(options: Options): Promise<number> {
       fullName: str(options, 'fullName') ?? '',
       locale: str(options, 'locale'),
       timezone: str(options, 'timezone'),
-      keyboard: { layout: keyboard, variant: '', consoleKeymap: keyboard },
+      // XKB and console keymap names differ (gb/uk): the console follows the XKB layout instead.
+      keyboard: { layout: keyboard, variant: '', consoleKeymap: null },
       luks: options.luks === true,
       firmware,
       bootDevice: firmware === 'bios' ? disk : null,

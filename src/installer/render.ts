@@ -103,7 +103,8 @@ export function renderConfiguration(answers: Answers, stateVersion: string): str
   add('Time, language and keyboard.', set('time.timeZone', answers.timezone), set('i18n.defaultLocale', answers.locale));
   if (Object.keys(answers.extraLocaleSettings).length > 0) lines.push(`  ${set('i18n.extraLocaleSettings', sortedRecord(answers.extraLocaleSettings))}`);
   lines.push(`  ${set('services.xserver.xkb', { layout: answers.keyboard.layout, variant: answers.keyboard.variant })}`);
-  if (answers.keyboard.consoleKeymap !== null) lines.push(`  ${set('console.keyMap', answers.keyboard.consoleKeymap)}`);
+  // Without a console keymap of its own, the text console follows the XKB layout.
+  lines.push(`  ${answers.keyboard.consoleKeymap === null ? set('console.useXkbConfig', true) : set('console.keyMap', answers.keyboard.consoleKeymap)}`);
 
   if (answers.firmware === 'efi') {
     add('Boot loader (UEFI).', set('boot.loader.systemd-boot.enable', true), set('boot.loader.efi.canTouchEfiVariables', true));

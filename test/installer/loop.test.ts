@@ -76,7 +76,7 @@ test('install --dry-run --json on a real disk prints exactly the plan', async (t
   assert.equal(result.stderr, '');
   const answers = validateAnswers({
     version: 1, hostname: 'lab-7', username: 'bob', locale: 'en_US.UTF-8', timezone: 'Europe/Paris',
-    keyboard: { layout: 'fr', variant: '', consoleKeymap: 'fr' }, luks: false, firmware: 'efi', bootDevice: null, profile: 'default',
+    keyboard: { layout: 'fr', variant: '', consoleKeymap: null }, luks: false, firmware: 'efi', bootDevice: null, profile: 'default',
   });
   assert.ok(answers.ok);
   const expected = planHeadless({

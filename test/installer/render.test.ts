@@ -85,7 +85,7 @@ test('configuration.nix for BIOS with encrypted swap, no auto-login, no full nam
     initrd: { luks: { devices: { 'luks-swap': { device: `/dev/disk/by-uuid/${uuid}` } } } },
   });
   assert.deepEqual(config.networking?.hostName, '9lab');
-  assert.equal(config.console, undefined);
+  assert.deepEqual(config.console, { useXkbConfig: true });
   assert.equal((config.services as Record<string, unknown>).displayManager, undefined);
   assert.equal(config.users, undefined);
   assert.equal((config.i18n as Record<string, unknown>).extraLocaleSettings, undefined);
