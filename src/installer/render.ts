@@ -122,9 +122,11 @@ export function renderConfiguration(answers: Answers, stateVersion: string): str
     'ArchibaldOS: real-time audio tuned by the profile next to this file (`archibald profile set` edits it).',
     set('archibald.audio.enable', true),
     set('archibald.audio.profile', raw('./profile.json')),
+    set('archibald.audio.packages.enable', true),
     set('archibald.desktop.enable', true),
     set('archibald.branding.enable', true),
   );
+  add('Some plugins and firmware are unfree; the ArchibaldOS ISO allows them too.', set('nixpkgs.config.allowUnfree', true));
   add(
     'The audio user: groups audio, pipewire, video and wheel come from archibald.users.',
     set('archibald.users', { enable: true, name: answers.username }),

@@ -48,9 +48,10 @@ test('configuration.nix parses and evaluates to exactly the answers', async (t) 
       displayManager: { autoLogin: { enable: true, user: 'alice' } },
     },
     console: { keyMap: 'de' },
+    nixpkgs: { config: { allowUnfree: true } },
     boot: { loader: { 'systemd-boot': { enable: true }, efi: { canTouchEfiVariables: true } } },
     archibald: {
-      audio: { enable: true, profile: 'profile.json' },
+      audio: { enable: true, profile: 'profile.json', packages: { enable: true } },
       desktop: { enable: true },
       branding: { enable: true },
       users: { enable: true, name: 'alice' },
