@@ -28,6 +28,9 @@
         config.allowUnfree = true;
       };
       archibaldLib = import ./nix/lib;
+      # The npm registry the toolkit's dependencies come from (see nix/pkgs/archibald.nix): set it
+      # here, or per machine with the NixOS option `archibald.npmRegistry`.
+      npmRegistry = null;
 
       # musnix's module is a function value, not a path, so it carries a key of its own: importing
       # nixosModules.audio and nixosModules.default together must not declare musnix twice.
@@ -45,7 +48,10 @@
           modules = [
             self.nixosModules.default
             # Some plugins and firmware are unfree; no package needs permittedInsecurePackages.
-            { nixpkgs.config.allowUnfree = true; }
+            {
+              nixpkgs.config.allowUnfree = true;
+              archibald.npmRegistry = lib.mkDefault npmRegistry;
+            }
           ]
           ++ modules;
         };
@@ -98,7 +104,7 @@
       };
 
       packages.${system} = {
-        archibald = pkgs.callPackage ./nix/pkgs/archibald.nix { };
+        archibald = pkgs.callPackage ./nix/pkgs/archibald.nix { inherit npmRegistry; };
         default = self.packages.${system}.archibald;
         artwork = pkgs.callPackage ./nix/pkgs/artwork.nix { };
         installer = self.nixosConfigurations.installer.config.system.build.isoImage;

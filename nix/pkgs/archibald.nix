@@ -7,10 +7,37 @@
   buildNpmPackage,
   importNpmLock,
   nodejs,
+  # Base URL of the npm registry to fetch tarballs from, e.g. your organisation's mirror.
+  npmRegistry ? null,
 }:
 let
   root = ../..;
   packageJson = lib.importJSON (root + "/package.json");
+
+  # package-lock.json is written with npm's `omit-lockfile-registry-resolved`, so registry packages
+  # carry name, version and integrity but no `resolved` URL (the lockfile names no host).
+  # importNpmLock fetches each tarball by `resolved`, so it is rebuilt here from the registry the
+  # builder names; the integrity hash from the lockfile still pins every byte.
+  lock = lib.importJSON (root + "/package-lock.json");
+  tarballUrl =
+    path: version:
+    let
+      name = lib.last (lib.splitString "node_modules/" path);
+      baseName = lib.last (lib.splitString "/" name);
+    in
+    if npmRegistry == null then
+      throw ''
+        archibald: package-lock.json records no registry URLs. Build with a registry, e.g.
+          archibald.override { npmRegistry = "https://<your npm registry>"; }
+        or regenerate the lockfile with `npm install --package-lock-only --omit-lockfile-registry-resolved=false`.''
+    else
+      "${lib.removeSuffix "/" npmRegistry}/${name}/-/${baseName}-${version}.tgz";
+  needsResolved = path: module: path != "" && !(module ? resolved) && !(module.link or false) && module ? version;
+  packageLock = lock // {
+    packages = lib.mapAttrs (
+      path: module: if needsResolved path module then module // { resolved = tarballUrl path module.version; } else module
+    ) lock.packages;
+  };
   # Only what the build reads: editing docs, Nix files or tests never rebuilds the toolkit.
   src = lib.fileset.toSource {
     inherit root;
@@ -30,7 +57,10 @@ buildNpmPackage {
   inherit (packageJson) version;
   inherit src nodejs;
 
-  npmDeps = importNpmLock { npmRoot = src; };
+  npmDeps = importNpmLock {
+    npmRoot = src;
+    inherit packageLock;
+  };
   npmConfigHook = importNpmLock.npmConfigHook;
   npmFlags = [ "--ignore-scripts" ];
 

@@ -36,10 +36,21 @@ let
 in
 {
   options.archibald = {
+    npmRegistry = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "https://npm.example.org";
+      description = ''
+        Base URL of the npm registry the toolkit's dependencies are fetched from. The repository's
+        package-lock.json records integrity hashes but no registry URLs, so the toolkit package
+        needs this (or a lockfile regenerated with `--omit-lockfile-registry-resolved=false`).
+      '';
+    };
+
     package = mkOption {
       type = types.package;
-      default = pkgs.callPackage ../../pkgs/archibald.nix { };
-      defaultText = literalExpression "pkgs.callPackage <archibaldos>/nix/pkgs/archibald.nix { }";
+      default = pkgs.callPackage ../../pkgs/archibald.nix { inherit (config.archibald) npmRegistry; };
+      defaultText = literalExpression "pkgs.callPackage <archibaldos>/nix/pkgs/archibald.nix { inherit (config.archibald) npmRegistry; }";
       description = "The `archibald` toolkit (doctor, latency, bench, profile, console).";
     };
 
