@@ -5,6 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -12,7 +13,7 @@ import { needTools } from '../helpers/tools.js';
 import { validateAnswers, type Answers, type AnswersInput } from '../../src/installer/answers.js';
 import { nixString } from '../../src/installer/nix.js';
 import { renderConfiguration, renderDiskoLayout, renderFlake } from '../../src/installer/render.js';
-import { HARDWARE_STUB, REV, SOURCE, nixParseError, sampleAnswers, tempDir } from './helpers.js';
+import { HARDWARE_STUB, REPO, REV, SOURCE, nixParseError, sampleAnswers, tempDir } from './helpers.js';
 
 function answers(overrides: Partial<AnswersInput> = {}): Answers {
   const result = validateAnswers(sampleAnswers(overrides));
@@ -170,4 +171,29 @@ test('property: nixString round-trips any text through the Nix evaluator', (t) =
     300,
   ).map((s) => s.replaceAll('\0', ''));
   assert.deepEqual(nixEval(`[ ${texts.map(nixString).join(' ')} ]`), texts);
+});
+
+test('configuration.nix sets only verified NixOS options and archibald.* options the modules declare', async (t) => {
+  if (!needTools(t, ['nix-instantiate'])) return;
+  const dir = await tempDir(t, 'verified');
+  const verified = ['test/nix/verified-options.json', 'test/installer/verified-options.json'].flatMap(
+    (file) => (JSON.parse(readFileSync(path.join(REPO, file), 'utf8')) as { options: Array<{ path: string }> }).options.map((o) => o.path),
+  );
+  const shapeOf = (files: string, field: 'declared' | 'defined'): unknown =>
+    nixEval(`(import ${path.join(REPO, 'test/nix/module-shape.nix')} { files = ${files}; stopAt = builtins.fromJSON ''${JSON.stringify(verified)}''; }).${field}`);
+  const modules = ['nix/modules/audio', 'nix/modules/users.nix', 'nix/modules/desktop.nix', 'nix/modules/branding.nix'].map((f) => path.join(REPO, f));
+  const declared = new Set((shapeOf(`[ ${modules.join(' ')} ]`, 'declared') as Array<{ path: string }>).map((o) => o.path));
+  const patterns = verified.map((p) => new RegExp(`^${p.split('.').map((part) => (part === '*' ? '[^.]+' : part.replace(/[-/\\^$+?()|[\]{}]/g, '\\$&'))).join('\\.')}$`));
+  const variants = [
+    renderConfiguration(answers({ luksDevices: [{ name: 'luks-swap', uuid: '0b5c1e2a-9f0e-4c55-8a57-1d2e3f4a5b6c' }] }), '25.11'),
+    renderConfiguration(answers({ firmware: 'bios', bootDevice: '/dev/sda', autoLogin: false, fullName: '', keyboard: { layout: 'us', variant: '', consoleKeymap: null } }), '25.11'),
+  ];
+  for (const [index, text] of variants.entries()) {
+    const file = path.join(dir, `configuration-${index}.nix`);
+    await writeFile(file, text);
+    const defined = shapeOf(`[ ${file} ]`, 'defined') as string[];
+    assert.ok(defined.length > 10, 'the shape reader saw the file');
+    const unverified = defined.filter((name) => (name.startsWith('archibald.') ? !declared.has(name) : !patterns.some((p) => p.test(name))));
+    assert.deepEqual(unverified, [], `variant ${index}`);
+  }
 });
