@@ -298,7 +298,7 @@ export const kernelChecks: CheckDefinition[] = [
         evidence,
         fix: fix(context, {
           nix: 'archibald.audio.kernel.disableNmiWatchdog = true;',
-          other: `add nmi_watchdog=0 to the kernel command line (${GRUB}), or kernel.nmi_watchdog = 0 in /etc/sysctl.d/99-audio.conf`,
+          other: `kernel.nmi_watchdog = 0 in /etc/sysctl.d/99-audio.conf, or nmi_watchdog=0 on the kernel command line: ${GRUB}`,
           nixos: 'boot.kernelParams = [ "nmi_watchdog=0" ];',
         }),
       };

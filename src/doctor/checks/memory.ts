@@ -26,7 +26,7 @@ export const memoryChecks: CheckDefinition[] = [
         evidence,
         fix: fix(context, {
           nix: `archibald.audio.sysctl.swappiness = ${context.profile.sysctl.swappiness};`,
-          other: `vm.swappiness = ${Math.max(context.profile.sysctl.swappiness, 10)} in /etc/sysctl.d/99-audio.conf, then sysctl --system`,
+          other: `vm.swappiness = ${context.profile.sysctl.swappiness} in /etc/sysctl.d/99-audio.conf, then sysctl --system`,
           nixos: `boot.kernel.sysctl."vm.swappiness" = ${context.profile.sysctl.swappiness};`,
         }),
       };
