@@ -5,7 +5,8 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('write a self-contained HTML report and a Markdown summary for bug reports')
     .option('--out <file>', 'HTML file to write', 'archibald-report.html')
-    .action(async (options: Record<string, string | boolean | undefined>) => {
+    .option('--markdown <file>', 'write the Markdown summary to FILE instead of stdout')
+    .action(async (options: { out?: string; markdown?: string }) => {
       const { runReportCommand } = await import('./command.js');
       process.exitCode = await runReportCommand(options);
     });

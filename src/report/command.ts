@@ -1,5 +1,37 @@
+/** `archibald report`: gather, render, write both files atomically. */
+import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
+import { writeFileAtomic } from '../system/state.js';
+import { gatherReport } from './gather.js';
+import { renderPage } from './html.js';
+import { reportMarkdown, reportPage } from './render.js';
 
-export async function runReportCommand(_options: Record<string, string | boolean | undefined>): Promise<number> {
-  throw new ArchibaldError('UNSUPPORTED', 'report is not implemented yet');
+export interface ReportOptions {
+  out?: string;
+  markdown?: string;
+}
+
+async function write(file: string, content: string, what: string): Promise<void> {
+  try {
+    await writeFileAtomic(file, content);
+  } catch (error) {
+    throw new ArchibaldError('BAD_INPUT', `cannot write the ${what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export async function runReportCommand(options: ReportOptions): Promise<number> {
+  const htmlFile = path.resolve(options.out ?? 'archibald-report.html');
+  const data = await gatherReport();
+  await write(htmlFile, renderPage(reportPage(data)), 'HTML report');
+  const markdown = reportMarkdown(data, htmlFile);
+  if (options.markdown !== undefined) {
+    const markdownFile = path.resolve(options.markdown);
+    await write(markdownFile, markdown, 'Markdown summary');
+    process.stdout.write(`wrote ${htmlFile}\nwrote ${markdownFile}\n`);
+  } else {
+    // stdout carries only the Markdown, so `archibald report | xclip` pastes cleanly.
+    process.stdout.write(markdown);
+    process.stderr.write(`archibald: wrote ${htmlFile}\n`);
+  }
+  return 0;
 }

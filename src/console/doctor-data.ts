@@ -1,0 +1,25 @@
+/** A doctor run with each check's group, the shape the Status page and the report display. */
+import { doctorReport } from '../doctor/command.js';
+import { GROUPS } from '../doctor/types.js';
+import type { DoctorReport } from '../doctor/schema.js';
+
+export interface GroupedDoctor {
+  report: DoctorReport;
+  groupOrder: readonly string[];
+  /** check id -> group name */
+  groups: Record<string, string>;
+  ranAt: string;
+  durationMs: number;
+}
+
+export async function runGroupedDoctor(): Promise<GroupedDoctor> {
+  const started = performance.now();
+  const { report, checks } = await doctorReport({});
+  return {
+    report,
+    groupOrder: GROUPS,
+    groups: Object.fromEntries(checks.map((check) => [check.id, check.group])),
+    ranAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - started),
+  };
+}

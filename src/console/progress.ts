@@ -1,0 +1,49 @@
+/**
+ * Pure pieces of running a bench through the CLI: the `--progress ndjson` lines a bench writes on
+ * stderr, and the one JSON document it prints on stdout.
+ */
+import { z } from 'zod';
+
+export const progressSchema = z
+  .object({
+    elapsedS: z.number().finite().min(0),
+    durationS: z.number().finite().positive(),
+  })
+  .passthrough();
+
+export type Progress = z.infer<typeof progressSchema>;
+
+/** A stderr line that is a progress record, or null for anything else (warnings, noise). */
+export function parseProgressLine(line: string): Progress | null {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(trimmed);
+  } catch {
+    return null;
+  }
+  const parsed = progressSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
+export const fractionDone = (progress: Progress): number => Math.min(1, Math.max(0, progress.elapsedS / progress.durationS));
+
+/** The bench's stdout: exactly one JSON object (the `--json` contract), or a reason it is not. */
+export function parseJsonDocument(stdout: string): { ok: true; document: Record<string, unknown> } | { ok: false; reason: string } {
+  const text = stdout.trim();
+  if (text === '') return { ok: false, reason: 'the command printed nothing on stdout' };
+  try {
+    const data: unknown = JSON.parse(text);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, reason: 'the command did not print a JSON object' };
+    return { ok: true, document: data as Record<string, unknown> };
+  } catch (error) {
+    return { ok: false, reason: `the command's output is not JSON: ${(error as Error).message}` };
+  }
+}
+
+/** The last non-empty line of stderr that is not a progress record: the CLI's one-line error. */
+export function lastMessage(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && parseProgressLine(line) === null);
+  return lines.at(-1) ?? '';
+}

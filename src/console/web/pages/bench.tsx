@@ -1,0 +1,220 @@
+/** Bench: start `bench rt` or `bench xruns`, follow its progress, see the histogram when done. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import type { JobSnapshot } from '../../jobs.js';
+import { numberField, rtHistogram, rtThreads, xrunEvents } from '../../../report/bench-data.js';
+import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
+import { Plot } from '../chart.js';
+
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
+
+interface SavedResult {
+  file: string;
+  document: unknown;
+}
+type Results = Record<'rt' | 'rtl' | 'xruns', SavedResult | null>;
+
+function RtResult({ document, source }: { document: unknown; source: string }) {
+  const histogram = rtHistogram(document);
+  const threads = rtThreads(document);
+  const overall = (document as { overall?: { maxUs?: number; p99Us?: number; p999Us?: number } } | null)?.overall;
+  const verdict = (document as { verdict?: string } | null)?.verdict;
+  const target = numberField(document, 'targetMaxUs');
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
+    () => ({
+      title: 'Scheduling latency histogram',
+      scales: { x: { time: false }, y: { distr: 3, log: 10 } },
+      axes: [{ label: 'latency (µs)' }, { label: 'samples' }],
+      series: [{ label: 'µs' }, ...(histogram?.series ?? []).map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, points: { show: false } }))],
+    }),
+    [histogram?.series.length],
+  );
+  const data = useMemo(() => (histogram === null ? null : ([histogram.xs, ...histogram.series.map((s) => s.counts)] as uPlot.AlignedData)), [document]);
+  return (
+    <div class="result" data-testid="rt-result">
+      <h3>
+        Scheduling latency <span class="muted">({source})</span>
+      </h3>
+      <p>
+        {verdict !== undefined && <b class={verdict === 'pass' ? 'ok' : 'error'}>{verdict}</b>} max {overall?.maxUs ?? '?'} µs, p99 {overall?.p99Us ?? '?'} µs, p99.9 {overall?.p999Us ?? '?'} µs
+        {target === null ? '' : ` (target max ${target} µs)`}
+      </p>
+      {threads.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>CPU</th>
+              <th class="num">min µs</th>
+              <th class="num">avg µs</th>
+              <th class="num">max µs</th>
+              <th class="num">p99 µs</th>
+              <th class="num">p99.9 µs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {threads.map((t) => (
+              <tr>
+                <td>{t.cpu}</td>
+                <td class="num">{t.minUs ?? '—'}</td>
+                <td class="num">{t.avgUs?.toFixed(1) ?? '—'}</td>
+                <td class="num">{t.maxUs ?? '—'}</td>
+                <td class="num">{t.p99Us ?? '—'}</td>
+                <td class="num">{t.p999Us ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data !== null ? <Plot options={options} data={data} height={260} rebuildKey={String(histogram?.series.length)} testId="rt-histogram" /> : <p class="muted">This result carries no histogram.</p>}
+    </div>
+  );
+}
+
+function XrunsResult({ document, source }: { document: unknown; source: string }) {
+  const events = xrunEvents(document);
+  const duration = numberField(document, 'durationS');
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
+    () => ({
+      title: 'Xrun timeline',
+      scales: { x: { time: false, range: [0, Math.max(1, duration ?? 1)] }, y: { auto: false, range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      axes: [{ label: 'seconds into the session' }, { label: 'xruns' }],
+      series: [{ label: 's' }, { label: 'xruns', stroke: '#dc2626', width: 0, points: { show: true, size: 7, fill: '#dc2626' } }],
+    }),
+    [duration],
+  );
+  const data = useMemo(() => [events.map(([t]) => t), events.map(([, n]) => n)] as uPlot.AlignedData, [document]);
+  return (
+    <div class="result" data-testid="xruns-result">
+      <h3>
+        Xruns <span class="muted">({source})</span>
+      </h3>
+      <p>
+        {numberField(document, 'xruns') ?? '?'} xruns in {numberField(document, 'cycles') ?? '?'} cycles ({numberField(document, 'xrunPercent')?.toFixed(3) ?? '?'} %) over {duration ?? '?'} s
+      </p>
+      <Plot options={options} data={data} height={160} rebuildKey={String(duration)} testId="xrun-timeline" />
+    </div>
+  );
+}
+
+export function BenchPage() {
+  const [kind, setKind] = useState<'rt' | 'xruns'>('rt');
+  const [durationS, setDurationS] = useState(10);
+  const [load, setLoad] = useState<'none' | 'half' | 'full'>('none');
+  const [backend, setBackend] = useState<'pipewire' | 'jack'>('pipewire');
+  const [job, setJob] = useState<JobSnapshot | null>(null);
+  const [results, setResults] = useState<Results | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refreshResults = (): void => {
+    getJson<Results>('/api/results')
+      .then(setResults)
+      .catch((caught: unknown) => setError(errorText(caught)));
+  };
+
+  useEffect(() => {
+    refreshResults();
+    const source = new EventSource('/api/events');
+    source.addEventListener('job', (event) => {
+      const snapshot = JSON.parse((event as MessageEvent<string>).data) as JobSnapshot | null;
+      setJob(snapshot);
+      if (snapshot !== null && snapshot.state !== 'running') refreshResults();
+    });
+    return () => source.close();
+  }, []);
+
+  const start = async (): Promise<void> => {
+    setError(null);
+    try {
+      const body = kind === 'rt' ? { kind, durationS, load } : { kind, durationS, backend };
+      const response = await postJson<{ job: JobSnapshot }>('/api/bench', body);
+      setJob(response.job);
+    } catch (caught) {
+      setError(caught instanceof ApiError && caught.status === 409 ? 'Another job is running: one benchmark at a time.' : errorText(caught));
+    }
+  };
+
+  const running = job?.state === 'running';
+  const fraction = job?.progress ? Math.min(1, job.progress.elapsedS / job.progress.durationS) : 0;
+  const finishedBench = job !== null && !running && job.kind.startsWith('bench-') && job.result !== null ? job : null;
+  return (
+    <section>
+      <header class="page-head">
+        <h1>Bench</h1>
+      </header>
+      <form class="bench-form" onSubmit={(event) => { event.preventDefault(); void start(); }}>
+        <label class="inline">
+          <input type="radio" name="kind" checked={kind === 'rt'} onChange={() => setKind('rt')} /> Scheduling latency (bench rt)
+        </label>
+        <label class="inline">
+          <input type="radio" name="kind" checked={kind === 'xruns'} onChange={() => setKind('xruns')} /> Xruns (bench xruns)
+        </label>
+        <label>
+          Duration (s){' '}
+          <input type="number" name="duration" min={2} max={3600} value={durationS} onInput={(e) => setDurationS(Number((e.currentTarget as HTMLInputElement).value))} />
+        </label>
+        {kind === 'rt' ? (
+          <label>
+            Load{' '}
+            <select value={load} onChange={(e) => setLoad((e.currentTarget as HTMLSelectElement).value as 'none' | 'half' | 'full')}>
+              <option value="none">none</option>
+              <option value="half">half (stress-ng)</option>
+              <option value="full">full (stress-ng)</option>
+            </select>
+          </label>
+        ) : (
+          <label>
+            Backend{' '}
+            <select value={backend} onChange={(e) => setBackend((e.currentTarget as HTMLSelectElement).value as 'pipewire' | 'jack')}>
+              <option value="pipewire">PipeWire</option>
+              <option value="jack">JACK</option>
+            </select>
+          </label>
+        )}
+        <button type="submit" disabled={running} data-testid="bench-start">
+          Start
+        </button>
+        {running && (
+          <button type="button" class="danger" onClick={() => void deleteJson('/api/bench')}>
+            Stop
+          </button>
+        )}
+      </form>
+      {error !== null && <p class="error">{error}</p>}
+      {job !== null && (
+        <div class="job" data-testid="bench-job" data-state={job.state}>
+          <p>
+            <code>{job.command}</code> — <b>{job.state}</b> {job.message}
+          </p>
+          {running && (
+            <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+              <div class="bar" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+              <span>{job.progress ? `${job.progress.elapsedS.toFixed(0)} / ${job.progress.durationS.toFixed(0)} s` : 'starting…'}</span>
+            </div>
+          )}
+          {job.state === 'failed' && job.output !== '' && <pre>{job.output}</pre>}
+        </div>
+      )}
+      {finishedBench?.kind === 'bench-rt' && <RtResult document={finishedBench.result} source="this run" />}
+      {finishedBench?.kind === 'bench-xruns' && <XrunsResult document={finishedBench.result} source="this run" />}
+      <h2>Latest saved results</h2>
+      {results === null ? (
+        <p class="muted">Loading…</p>
+      ) : results.rt === null && results.xruns === null && results.rtl === null ? (
+        <p class="muted" data-testid="no-results">No saved benchmark results yet.</p>
+      ) : (
+        <>
+          {results.rt !== null && finishedBench?.kind !== 'bench-rt' && <RtResult document={results.rt.document} source={results.rt.file} />}
+          {results.xruns !== null && finishedBench?.kind !== 'bench-xruns' && <XrunsResult document={results.xruns.document} source={results.xruns.file} />}
+          {results.rtl !== null && (
+            <div class="result">
+              <h3>
+                Round trip <span class="muted">({results.rtl.file})</span>
+              </h3>
+              <p>{numberField(results.rtl.document, 'latencyMs')?.toFixed(2) ?? '?'} ms</p>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

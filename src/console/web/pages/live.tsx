@@ -1,0 +1,146 @@
+/** Live: clock rate, quantum, DSP load and xruns from PipeWire or JACK, streamed over SSE. */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type uPlot from 'uplot';
+import type { GraphSample } from '../../live.js';
+import { Plot } from '../chart.js';
+
+const WINDOW_S = 120;
+
+interface Series {
+  t: number[];
+  load: number[];
+  xruns: number[];
+}
+
+const emptySeries = (): Series => ({ t: [], load: [], xruns: [] });
+
+const loadOptions: Omit<uPlot.Options, 'width' | 'height'> = {
+  title: 'DSP load',
+  scales: { x: { time: false }, y: { auto: false, range: [0, 100] } },
+  axes: [{ label: 'seconds ago', values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)}`) }, { label: '%' }],
+  series: [{ label: 's' }, { label: 'DSP load %', stroke: '#2563eb', fill: '#2563eb22', width: 1.5 }],
+  legend: { show: true },
+};
+
+const xrunOptions: Omit<uPlot.Options, 'width' | 'height'> = {
+  title: 'Xruns (timeline)',
+  scales: { x: { time: false }, y: { auto: false, range: (_u, _min, max) => [0, Math.max(1, max)] } },
+  axes: [{ label: 'seconds ago' }, { label: 'xruns' }],
+  series: [{ label: 's' }, { label: 'new xruns', stroke: '#dc2626', fill: '#dc262655', width: 0, points: { show: true, size: 7, fill: '#dc2626' } }],
+};
+
+export function LivePage() {
+  const [backend, setBackend] = useState<'pipewire' | 'jack'>('pipewire');
+  const [latest, setLatest] = useState<GraphSample | null>(null);
+  const [state, setState] = useState<'connecting' | 'live' | 'problem'>('connecting');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [xrunTimes, setXrunTimes] = useState<Array<{ at: number; count: number }>>([]);
+  const series = useRef<Series>(emptySeries());
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    series.current = emptySeries();
+    setLatest(null);
+    setXrunTimes([]);
+    setState('connecting');
+    const source = new EventSource(`/api/live?backend=${backend}`);
+    let previous: GraphSample | null = null;
+    source.addEventListener('sample', (event) => {
+      const sample = JSON.parse((event as MessageEvent<string>).data) as GraphSample;
+      const s = series.current;
+      const fresh = previous !== null && sample.xrunsTotal >= previous.xrunsTotal ? sample.xrunsTotal - previous.xrunsTotal : 0;
+      s.t.push(sample.timeMs / 1000);
+      s.load.push(sample.dspLoad * 100);
+      s.xruns.push(fresh);
+      while (s.t.length > 0 && (s.t[0] as number) < sample.timeMs / 1000 - WINDOW_S) {
+        s.t.shift();
+        s.load.shift();
+        s.xruns.shift();
+      }
+      if (fresh > 0) setXrunTimes((list) => [{ at: sample.timeMs, count: fresh }, ...list].slice(0, 20));
+      previous = sample;
+      setLatest(sample);
+      setState('live');
+      setProblem(null);
+      setTick((n) => n + 1);
+    });
+    source.addEventListener('problem', (event) => {
+      setProblem((JSON.parse((event as MessageEvent<string>).data) as { message: string }).message);
+      setState('problem');
+    });
+    source.onerror = () => setState((current) => (current === 'live' ? 'connecting' : current));
+    return () => source.close();
+  }, [backend]);
+
+  // Seconds ago on the x axis, so the newest sample sits at 0 on the right.
+  const data = useMemo(() => {
+    const s = series.current;
+    const now = s.t.at(-1) ?? 0;
+    const xs = s.t.map((t) => t - now);
+    return { load: [xs, s.load] as uPlot.AlignedData, xruns: [xs, s.xruns.map((n) => (n > 0 ? n : null))] as uPlot.AlignedData };
+  }, [tick]);
+
+  const periodMs = latest === null || latest.rate <= 0 ? null : (latest.quantum / latest.rate) * 1000;
+  const idle = latest !== null && (latest.running === false || latest.rate <= 0);
+  const known = (value: number | undefined, text: string): string => (latest === null ? '…' : value === undefined || value <= 0 ? '—' : text);
+  return (
+    <section>
+      <header class="page-head">
+        <h1>Live</h1>
+        <label>
+          Backend{' '}
+          <select value={backend} onChange={(event) => setBackend((event.currentTarget as HTMLSelectElement).value as 'pipewire' | 'jack')}>
+            <option value="pipewire">PipeWire</option>
+            <option value="jack">JACK</option>
+          </select>
+        </label>
+        <span class={`pill ${state}`} data-testid="live-state">
+          {state === 'live' && idle ? 'live (idle graph)' : state}
+        </span>
+      </header>
+      {problem !== null && <p class="error">{problem} (retrying)</p>}
+      {idle && (
+        <p class="muted" data-testid="live-idle">
+          The graph is idle: no driver cycled in the last interval (PipeWire suspends its driver when nothing plays). Play something to see it run.
+        </p>
+      )}
+      <div class="tiles">
+        <div class="tile">
+          <span>Clock rate</span>
+          <b data-testid="live-rate">{known(latest?.rate, `${latest?.rate} Hz`)}</b>
+        </div>
+        <div class="tile">
+          <span>Quantum</span>
+          <b data-testid="live-quantum">{known(latest?.quantum, `${latest?.quantum}`)}</b>
+          <small>{periodMs === null ? '' : `${periodMs.toFixed(2)} ms per cycle`}</small>
+        </div>
+        <div class="tile">
+          <span>DSP load</span>
+          <b data-testid="live-load">{latest === null ? '…' : `${(latest.dspLoad * 100).toFixed(1)} %`}</b>
+        </div>
+        <div class="tile">
+          <span>Xruns</span>
+          <b data-testid="live-xruns">{latest === null ? '…' : `${latest.xrunsTotal}`}</b>
+        </div>
+        <div class="tile">
+          <span>Driver</span>
+          <b class="small-text" data-testid="live-driver">{latest === null ? '…' : latest.driver || '—'}</b>
+        </div>
+      </div>
+      <Plot options={loadOptions} data={data.load} height={220} rebuildKey={backend} testId="live-load-chart" />
+      <Plot options={xrunOptions} data={data.xruns} height={160} rebuildKey={backend} testId="live-xrun-chart" />
+      <h2>Recent xruns</h2>
+      {xrunTimes.length === 0 ? (
+        <p class="muted">None since this page opened.</p>
+      ) : (
+        <ul class="xrun-list">
+          {xrunTimes.map((entry) => (
+            <li>
+              {new Date(entry.at).toLocaleTimeString()}: {entry.count} xrun{entry.count === 1 ? '' : 's'}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,210 @@
+/** Pure: the report's data as an HTML page description (renderPage) and as Markdown for an issue. */
+import { pageSpec as benchRtPageSpec, type BenchRtReport } from '../bench/rt/report.js';
+import type { GroupedDoctor } from '../console/doctor-data.js';
+import { numberField, rtHistogram, rtThreads, xrunEvents } from './bench-data.js';
+import type { ReportData, SavedResult } from './gather.js';
+import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from './html.js';
+
+type Check = GroupedDoctor['report']['checks'][number];
+
+const SYMBOL: Record<Check['status'], string> = { pass: '✓', warn: '!', fail: '✗', skip: '-' };
+
+function knownText<T>(known: { ok: true; value: T } | { ok: false; reason: string }, show: (value: T) => string): string {
+  return known.ok ? show(known.value) : `unknown (${known.reason})`;
+}
+
+export function identityRows(data: ReportData): Array<[string, string]> {
+  const { identity } = data;
+  return [
+    ['Host', identity.hostname ?? 'unknown'],
+    ['OS', identity.os ?? 'unknown'],
+    ['nixos-version', identity.nixosVersion.ok ? identity.nixosVersion.value : identity.nixosVersion.reason],
+    ['uname -r', knownText(identity.kernel, (kernel) => kernel)],
+    ['CPU', knownText(identity.cpu, (cpu) => `${cpu.model ?? 'unknown model'} × ${cpu.logicalCpus} logical CPUs`)],
+    [
+      'Audio devices',
+      knownText(identity.soundCards, (cards) =>
+        cards.length === 0 ? 'none (no sound cards)' : cards.map((card) => `${card.index}: ${card.name} [${card.id}, ${card.driver}]`).join('; '),
+      ),
+    ],
+  ];
+}
+
+const table = (header: string[], rows: string[][]): string =>
+  `<table><thead><tr>${header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+
+function doctorSection(data: ReportData): PageSection {
+  if (!data.doctor.ok) return { heading: 'Doctor', html: `<p class="fail">The doctor could not run: ${escapeHtml(data.doctor.reason)}</p>` };
+  const { report, groups, groupOrder } = data.doctor.value;
+  const counts = `<p>${(['pass', 'warn', 'fail', 'skip'] as const).map((status) => `<span class="${status}"><b>${report.counts[status]}</b> ${status}</span>`).join(' · ')}</p>`;
+  const byGroup = groupOrder
+    .map((group) => {
+      const rows = report.checks.filter((check) => groups[check.id] === group);
+      if (rows.length === 0) return '';
+      return `<h3>${escapeHtml(group)}</h3>${table(
+        ['', 'Check', 'Result', 'Fix (NixOS)'],
+        rows.map((check) => [
+          `<span class="${check.status}">${escapeHtml(check.status.toUpperCase())}</span>`,
+          `<code>${escapeHtml(check.id)}</code>`,
+          escapeHtml(check.summary),
+          check.fix === null ? '' : `<pre>${escapeHtml(check.fix.nix)}</pre>`,
+        ]),
+      )}`;
+    })
+    .join('');
+  return { heading: 'Doctor', html: counts + byGroup };
+}
+
+function isBenchRtReport(document: unknown): document is BenchRtReport {
+  const doc = document as Partial<BenchRtReport> | null;
+  return doc?.version === 1 && doc.tool === 'cyclictest' && Array.isArray(doc.histogram) && Array.isArray(doc.threads) && Array.isArray(doc.cyclictest?.argv);
+}
+
+function rtSections(saved: SavedResult): PageSection[] {
+  const source = `<p class="skip">From ${escapeHtml(saved.file)}</p>`;
+  if (isBenchRtReport(saved.document)) {
+    try {
+      // The bench's own page description: the same table and histogram as `bench rt --out`.
+      const page = benchRtPageSpec(saved.document, escapeHtml);
+      return page.sections.map((section, index) => ({ ...section, heading: `Scheduling latency: ${section.heading}`, html: (index === 0 ? source : '') + (section.html ?? '') }));
+    } catch {
+      // An older or damaged document: fall through to the generic rendering.
+    }
+  }
+  const threads = rtThreads(saved.document);
+  const histogram = rtHistogram(saved.document);
+  const charts: ChartSpec[] =
+    histogram === null
+      ? []
+      : [{ title: 'Scheduling latency histogram', xLabel: 'latency (µs)', yLabel: 'samples', x: histogram.xs, series: histogram.series.map((s) => ({ label: s.label, values: s.counts })), kind: 'points', logY: true }];
+  const show = (value: number | null): string => (value === null ? '—' : String(value));
+  return [
+    {
+      heading: 'Scheduling latency (bench rt)',
+      html:
+        source +
+        table(
+          ['CPU', 'min µs', 'avg µs', 'max µs', 'p99 µs', 'p99.9 µs'],
+          threads.map((t) => [String(t.cpu), show(t.minUs), t.avgUs === null ? '—' : t.avgUs.toFixed(1), show(t.maxUs), show(t.p99Us), show(t.p999Us)]),
+        ),
+      charts,
+    },
+  ];
+}
+
+function xrunsSection(saved: SavedResult): PageSection {
+  const doc = saved.document;
+  const events = xrunEvents(doc);
+  const duration = numberField(doc, 'durationS');
+  const summary = `<p class="skip">From ${escapeHtml(saved.file)}</p><p><b>${numberField(doc, 'xruns') ?? '?'}</b> xruns in ${numberField(doc, 'cycles') ?? '?'} cycles (${
+    numberField(doc, 'xrunPercent')?.toFixed(3) ?? '?'
+  } %) over ${duration ?? '?'} s.</p>`;
+  const x = events.length > 0 ? events.map(([t]) => t) : [0, duration ?? 1];
+  const values = events.length > 0 ? events.map(([, n]) => n) : [null, null];
+  return {
+    heading: 'Xruns (bench xruns)',
+    html: summary,
+    charts: [{ title: 'Xrun timeline', xLabel: 'seconds into the session', yLabel: 'xruns', x, series: [{ label: 'xruns', values, colour: '#dc2626' }], kind: 'points' }],
+  };
+}
+
+function rtlSection(saved: SavedResult): PageSection {
+  const doc = saved.document;
+  const ms = numberField(doc, 'latencyMs');
+  const frames = numberField(doc, 'latencyFrames');
+  const confidence = numberField(doc, 'confidence');
+  return {
+    heading: 'Round-trip latency (bench rtl)',
+    html: `<p class="skip">From ${escapeHtml(saved.file)}</p><p>${ms === null ? 'no figure' : `<b>${ms.toFixed(3)} ms</b>`}${frames === null ? '' : ` (${frames.toFixed(2)} frames)`}${
+      confidence === null ? '' : `, confidence ${confidence.toFixed(2)}`
+    }</p><pre>${escapeHtml(JSON.stringify(doc, null, 2).slice(0, 4000))}</pre>`,
+  };
+}
+
+export function reportPage(data: ReportData): PageSpec {
+  const identity = `<table><tbody>${identityRows(data)
+    .map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('')}</tbody></table>`;
+  const { rt, rtl, xruns } = data.results;
+  const benches: PageSection[] = [...(rt === null ? [] : rtSections(rt)), ...(xruns === null ? [] : [xrunsSection(xruns)]), ...(rtl === null ? [] : [rtlSection(rtl)])];
+  const profile = data.profile.ok
+    ? `<p>From <code>${escapeHtml(data.profile.value.path)}</code></p><pre>${escapeHtml(JSON.stringify(data.profile.value.profile, null, 2))}</pre>`
+    : `<p class="fail">${escapeHtml(data.profile.reason)}</p>`;
+  return {
+    title: 'ArchibaldOS system report',
+    subtitle: `${data.identity.hostname ?? 'unknown host'} · generated ${data.generatedAt}`,
+    sections: [
+      { heading: 'System', html: identity },
+      doctorSection(data),
+      ...(benches.length > 0
+        ? benches
+        : [{ heading: 'Benchmarks', html: '<p class="skip" id="no-bench-results">No benchmark results saved yet: run <code>archibald bench rt</code>, <code>archibald bench xruns</code> or <code>archibald bench rtl</code>, then make the report again.</p>' }]),
+      { heading: 'Profile', html: profile },
+    ],
+  };
+}
+
+/** A table cell: no pipes or line breaks to break the row. */
+const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+
+/** Inline code that survives backticks inside. */
+function code(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${flat.startsWith('`') || flat.endsWith('`') ? ` ${flat} ` : flat}${fence}`;
+}
+
+function benchLines(data: ReportData): string[] {
+  const lines: string[] = [];
+  const { rt, xruns, rtl } = data.results;
+  if (rt !== null) {
+    const overall = (rt.document as { overall?: { maxUs?: number | null; p99Us?: number | null; p999Us?: number | null } } | null)?.overall;
+    const verdict = (rt.document as { verdict?: string } | null)?.verdict ?? '?';
+    const load = (rt.document as { load?: string } | null)?.load;
+    lines.push(
+      `- **bench rt** (${code(rt.file)}): ${verdict}, max ${overall?.maxUs ?? '?'} µs, p99 ${overall?.p99Us ?? '?'} µs, p99.9 ${overall?.p999Us ?? '?'} µs` +
+        `${numberField(rt.document, 'durationS') === null ? '' : `, ${numberField(rt.document, 'durationS')} s`}${typeof load === 'string' ? `, load ${load}` : ''}`,
+    );
+  }
+  if (xruns !== null) {
+    lines.push(
+      `- **bench xruns** (${code(xruns.file)}): ${numberField(xruns.document, 'xruns') ?? '?'} xruns in ${numberField(xruns.document, 'cycles') ?? '?'} cycles (${
+        numberField(xruns.document, 'xrunPercent')?.toFixed(3) ?? '?'
+      } %) over ${numberField(xruns.document, 'durationS') ?? '?'} s`,
+    );
+  }
+  if (rtl !== null) {
+    const ms = numberField(rtl.document, 'latencyMs');
+    lines.push(`- **bench rtl** (${code(rtl.file)}): round trip ${ms === null ? '?' : `${ms.toFixed(3)} ms`}${numberField(rtl.document, 'latencyFrames') === null ? '' : ` (${numberField(rtl.document, 'latencyFrames')?.toFixed(2)} frames)`}`);
+  }
+  return lines.length > 0 ? lines : ['_No benchmark results saved yet._'];
+}
+
+export function reportMarkdown(data: ReportData, htmlFile: string | null): string {
+  const out: string[] = [`### ArchibaldOS system report`, '', `Generated ${data.generatedAt}${htmlFile === null ? '' : ` (full report with plots: ${code(htmlFile)})`}.`, ''];
+  out.push('| | |', '|---|---|');
+  for (const [key, value] of identityRows(data)) out.push(`| ${cell(key)} | ${cell(value)} |`);
+  if (data.profile.ok) {
+    const p = data.profile.value.profile as { name?: string; pipewire?: { rate?: number; quantum?: number }; kernel?: { mode?: string } };
+    out.push(`| Profile | ${cell(`${p.name ?? '?'}: ${p.pipewire?.rate ?? '?'} Hz, quantum ${p.pipewire?.quantum ?? '?'}, kernel ${p.kernel?.mode ?? '?'} (${data.profile.value.path})`)} |`);
+  } else out.push(`| Profile | ${cell(data.profile.reason)} |`);
+  out.push('', '**Doctor**', '');
+  if (!data.doctor.ok) out.push(`The doctor could not run: ${data.doctor.reason}`);
+  else {
+    const { report } = data.doctor.value;
+    out.push(`${report.counts.pass} pass, ${report.counts.warn} warn, ${report.counts.fail} fail, ${report.counts.skip} skip`, '');
+    for (const check of report.checks.filter((c) => c.status === 'fail' || c.status === 'warn')) {
+      out.push(`- ${SYMBOL[check.status]} ${code(check.id)}: ${check.summary.replace(/[\r\n]+/g, ' ')}`);
+      if (check.fix !== null) out.push(`  fix: ${code(check.fix.nix)}`);
+    }
+  }
+  out.push('', '**Benchmarks**', '', ...benchLines(data), '');
+  if (data.profile.ok) {
+    const json = JSON.stringify(data.profile.value.profile, null, 2);
+    out.push('<details><summary>Profile JSON</summary>', '', '```json', json.replace(/```/g, '`\u200b``'), '```', '', '</details>', '');
+  }
+  return `${out.join('\n')}\n`;
+}
