@@ -1,0 +1,242 @@
+/**
+ * Where is the stimulus in the recording? Generalised cross-correlation with a regularised phase
+ * transform (GCC-PHAT), band-limited sub-frame interpolation of the peak, and a confidence that
+ * says whether the peak is real. Pure: samples in, numbers out.
+ *
+ * Method (see docs/bench-rtl.md):
+ *  1. Trim the stimulus' silent lead-in (its length is taken back out of the lag); remove DC.
+ *  2. X, Y = FFT (size N >= recording length); cross-spectrum G = conj(X) * Y.
+ *  3. Weight W = 1 / (|G| + eps) (phase transform: every band counts equally, so the peak is a
+ *     sharp sinc whatever the stimulus' colour or the loop's gain) times |X|^2 / (|X|^2 + lambda)
+ *     (bands where the stimulus has no energy carry only noise and are faded out), times a
+ *     raised-cosine taper from 0.85 to 0.97 of Nyquist so the correlation is truly band-limited.
+ *  4. r = IFFT(G W); the largest |r| over the lags where the whole stimulus fits is the delay; its
+ *     sign is the polarity.
+ *  5. Sub-frame: r is band-limited, so it is reconstructed between samples with a Kaiser-windowed
+ *     sinc (32 frames each side) and the maximum is found by golden-section search.
+ *  6. Confidence: the peak's height over the noise floor (RMS of r away from the peak), divided by
+ *     the height the largest of M pure-noise lags would reach, sqrt(2 ln M); a logistic maps this
+ *     "excess" to 0..1 (1.0 -> 0.02, 2.0 -> 0.5, 2.5 -> 0.98), and a second peak nearly as high
+ *     (an ambiguous answer) pulls it down.
+ */
+import FFT from 'fft.js';
+import { kaiser, sinc } from './synthetic.js';
+
+export interface DelayEstimate {
+  /** Null when no peak stands out: never a made-up number. */
+  latencyFrames: number | null;
+  confidence: number;
+  inverted: boolean;
+  /** Peak height over the RMS of the correlation away from the peak (linear). */
+  peakToNoise: number;
+  /** Peak height over the height the largest pure-noise lag would reach. */
+  excess: number;
+  /** Second highest |r| (away from the peak) over the peak, 0..1. */
+  secondPeakRatio: number;
+  /** Lags searched. */
+  lagsSearched: number;
+  /** Frames of silence trimmed from the stimulus' start (already taken out of latencyFrames). */
+  stimulusLeadFrames: number;
+  /** Normalised correlation around the peak, for plots. */
+  window: { lags: number[]; values: number[] };
+}
+
+export const CONFIDENCE_THRESHOLD = 0.5;
+/** Lags this close to the peak belong to it (its ringing), not to the noise floor. */
+const PEAK_GUARD = 64;
+const INTERP_HALF_WIDTH = 32;
+const INTERP_BETA = 8;
+
+const ffts = new Map<number, FFT>();
+function fftOf(size: number): FFT {
+  let fft = ffts.get(size);
+  if (fft === undefined) {
+    fft = new FFT(size);
+    ffts.set(size, fft);
+  }
+  return fft;
+}
+
+const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(2, n)));
+
+function mean(x: Float32Array, from = 0, to = x.length): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += x[i] as number;
+  return to > from ? sum / (to - from) : 0;
+}
+
+/** First and one-past-last index above -60 dB of the peak (the rest is silence or dither). */
+function activeRange(x: Float32Array): { start: number; end: number } {
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const floor = peak * 1e-3;
+  let start = 0;
+  while (start < x.length && Math.abs(x[start] as number) <= floor) start++;
+  let end = x.length;
+  while (end > start && Math.abs(x[end - 1] as number) <= floor) end--;
+  return { start, end };
+}
+
+function spectrum(x: Float32Array, from: number, to: number, dc: number, size: number): Float64Array {
+  const input = new Float64Array(size);
+  for (let i = from; i < to; i++) input[i - from] = (x[i] as number) - dc;
+  const out = new Float64Array(2 * size);
+  fftOf(size).realTransform(out, input);
+  return out;
+}
+
+/** Band-limited value of r at fractional lag t (r sampled at integer lags). */
+function interpolate(r: Float64Array, t: number, lo: number, hi: number): number {
+  const centre = Math.round(t);
+  let acc = 0;
+  for (let m = Math.max(lo, centre - INTERP_HALF_WIDTH); m <= Math.min(hi, centre + INTERP_HALF_WIDTH); m++) {
+    acc += (r[m] as number) * sinc(t - m) * kaiser((t - m) / (INTERP_HALF_WIDTH + 1), INTERP_BETA);
+  }
+  return acc;
+}
+
+function goldenMax(f: (t: number) => number, a: number, b: number): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let i = 0; i < 50 && b - a > 1e-6; i++) {
+    if (fc > fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
+  }
+  return (a + b) / 2;
+}
+
+export const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** Maps the peak's excess over pure noise, and its lead over the runner-up, to 0..1. */
+export function confidenceOf(excess: number, secondPeakRatio: number): number {
+  const standsOut = logistic(8 * (excess - 2));
+  const unambiguous = Math.min(1, Math.max(0, 2 * (1 - secondPeakRatio)));
+  return standsOut * unambiguous;
+}
+
+export function estimateDelay(stimulus: Float32Array, recording: Float32Array): DelayEstimate {
+  const active = activeRange(stimulus);
+  const stimulusDc = mean(stimulus, active.start, active.end);
+  const recordingDc = mean(recording);
+  const empty: DelayEstimate = {
+    latencyFrames: null,
+    confidence: 0,
+    inverted: false,
+    peakToNoise: 0,
+    excess: 0,
+    secondPeakRatio: 1,
+    lagsSearched: 0,
+    stimulusLeadFrames: active.start,
+    window: { lags: [], values: [] },
+  };
+  const stimulusFrames = active.end - active.start;
+  if (stimulusFrames === 0 || recording.length === 0) return empty;
+
+  // Circular correlation is exact for lags 0..N-stimulusFrames when N >= recording length, so the
+  // transform need not hold recording + stimulus: half the size, twice the speed.
+  const size = nextPowerOfTwo(Math.max(recording.length, stimulusFrames));
+  const X = spectrum(stimulus, active.start, active.end, stimulusDc, size);
+  const Y = spectrum(recording, 0, recording.length, recordingDc, size);
+
+  const half = size / 2;
+  let stimulusPower = 0;
+  let crossMagnitude = 0;
+  for (let k = 1; k < half; k++) {
+    const xr = X[2 * k] as number;
+    const xi = X[2 * k + 1] as number;
+    const yr = Y[2 * k] as number;
+    const yi = Y[2 * k + 1] as number;
+    stimulusPower += xr * xr + xi * xi;
+    crossMagnitude += Math.hypot(xr * yr + xi * yi, xr * yi - xi * yr);
+  }
+  const lambda = 1e-3 * (stimulusPower / (half - 1));
+  const eps = 1e-3 * (crossMagnitude / (half - 1)) + Number.MIN_VALUE;
+  const taperLo = 0.85 * half;
+  const taperHi = 0.97 * half;
+
+  // The weighted cross-spectrum, Hermitian-completed for the complex inverse transform.
+  const G = new Float64Array(2 * size);
+  for (let k = 1; k < half; k++) {
+    const xr = X[2 * k] as number;
+    const xi = X[2 * k + 1] as number;
+    const yr = Y[2 * k] as number;
+    const yi = Y[2 * k + 1] as number;
+    const gr = xr * yr + xi * yi;
+    const gi = xr * yi - xi * yr;
+    const px = xr * xr + xi * xi;
+    let weight = (1 / (Math.hypot(gr, gi) + eps)) * (px / (px + lambda));
+    if (k > taperLo) weight *= k >= taperHi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (k - taperLo)) / (taperHi - taperLo));
+    G[2 * k] = gr * weight;
+    G[2 * k + 1] = gi * weight;
+    G[2 * (size - k)] = gr * weight;
+    G[2 * (size - k) + 1] = -gi * weight;
+  }
+  const complex = new Float64Array(2 * size);
+  fftOf(size).inverseTransform(complex, G);
+  const r = new Float64Array(size);
+  for (let i = 0; i < size; i++) r[i] = complex[2 * i] as number;
+
+  const maxLag = Math.min(recording.length - 1, size - stimulusFrames);
+  const lagsSearched = maxLag + 1;
+  let peakLag = 0;
+  let peakAbs = -1;
+  for (let k = 0; k <= maxLag; k++) {
+    const a = Math.abs(r[k] as number);
+    if (a > peakAbs) {
+      peakAbs = a;
+      peakLag = k;
+    }
+  }
+  let sumSquares = 0;
+  let counted = 0;
+  let secondAbs = 0;
+  for (let k = 0; k <= maxLag; k++) {
+    if (Math.abs(k - peakLag) <= PEAK_GUARD) continue;
+    const v = r[k] as number;
+    sumSquares += v * v;
+    counted++;
+    secondAbs = Math.max(secondAbs, Math.abs(v));
+  }
+  if (peakAbs <= 0 || counted === 0) return { ...empty, lagsSearched };
+  const noiseRms = Math.sqrt(sumSquares / counted);
+  const peakToNoise = noiseRms > 0 ? peakAbs / noiseRms : Number.POSITIVE_INFINITY;
+  const excess = peakToNoise / Math.sqrt(2 * Math.log(Math.max(2, counted)));
+  const secondPeakRatio = secondAbs / peakAbs;
+  const confidence = confidenceOf(excess, secondPeakRatio);
+
+  const sign = (r[peakLag] as number) < 0 ? -1 : 1;
+  const refined = goldenMax((t) => sign * interpolate(r, t, 0, size - 1), Math.max(0, peakLag - 1), Math.min(size - 1, peakLag + 1));
+
+  const lags: number[] = [];
+  const values: number[] = [];
+  for (let k = Math.max(0, peakLag - 48); k <= Math.min(size - 1, peakLag + 48); k++) {
+    lags.push(k - active.start);
+    values.push((r[k] as number) / peakAbs);
+  }
+  const found = confidence >= CONFIDENCE_THRESHOLD;
+  return {
+    latencyFrames: found ? refined - active.start : null,
+    confidence,
+    inverted: found && sign < 0,
+    peakToNoise,
+    excess,
+    secondPeakRatio,
+    lagsSearched,
+    stimulusLeadFrames: active.start,
+    window: { lags, values },
+  };
+}
