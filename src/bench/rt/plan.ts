@@ -115,7 +115,9 @@ export function planRun(settings: Settings, cpus: readonly number[], help: { has
     ...(help.hasNanosleepFlag ? ['-n'] : []),
   ];
   const margin = watchdogMarginS(settings.durationS);
-  const loadTimeout = `${settings.durationS + margin + 5}s`; // stress-ng ends itself even if we are SIGKILLed
+  // A backstop only, for when we are SIGKILLed: stress-ng (SCHED_OTHER) then ends on its own. Long
+  // enough past the watchdog that a stop we forgot shows up as a delay in the tests.
+  const loadTimeout = `${settings.durationS + margin + 60}s`;
   const workers = String(cpus.length);
   const load =
     settings.load === 'none'

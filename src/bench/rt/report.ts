@@ -103,7 +103,8 @@ export interface Palette {
   bold(text: string): string;
 }
 
-function statsRow(label: string, stats: LatencyStats): string[] {
+/** One table row: label, samples, min, avg, p99, p99.9, max, overflows. */
+export function statsRow(label: string, stats: LatencyStats): string[] {
   const show = (value: number | null): string => (value === null ? '-' : String(value));
   return [
     label,

@@ -1,0 +1,222 @@
+/**
+ * End to end with the real cyclictest and stress-ng: `node bin/archibald.js bench rt …` (needs
+ * `npm run build` first). Every child the CLI starts inherits a unique marker in its environment,
+ * so /proc tells exactly which cyclictest/stress-ng processes are ours, before and after.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { needTools } from '../../helpers/tools.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+// ARCHIBALD_BIN: a launcher built elsewhere, while the shared dist/ is being rebuilt.
+const BIN = process.env.ARCHIBALD_BIN ?? path.join(REPO, 'bin/archibald.js');
+const MARKER_KEY = 'ARCHIBALD_BENCH_RT_TEST_MARKER';
+
+interface CliRun {
+  child: ChildProcess;
+  marker: string;
+  /** Sessions of the bench's children, collected while looking for them. */
+  sessions: Set<number>;
+  stateDir: string;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number }>;
+}
+
+async function distReady(): Promise<void> {
+  // Another engineer's build may be replacing dist/ right now.
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(path.join(path.dirname(path.dirname(BIN)), 'dist/cli.js'))) {
+    if (Date.now() > deadline) throw new Error('dist/cli.js is missing: run npm run build');
+    await sleep(250);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startCli(t: TestContext, args: string[]): Promise<CliRun> {
+  await distReady();
+  const marker = randomUUID();
+  const sessions = new Set<number>();
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'archibald-rt-state-'));
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'bench', 'rt', ...args], {
+    cwd: REPO,
+    env: { ...process.env, [MARKER_KEY]: marker, ARCHIBALD_STATE_DIR: stateDir, CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
+  });
+  t.after(async () => {
+    // Whatever happened in the test, nothing of ours survives it.
+    for (const proc of await markedProcesses(marker, sessions)) {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    child.kill('SIGKILL');
+    await rm(stateDir, { recursive: true, force: true });
+  });
+  return { child, marker, sessions, stateDir, done };
+}
+
+interface Proc {
+  pid: number;
+  comm: string;
+  /** Session id: startProcess() puts each child in its own session, which its workers share. */
+  sid: number;
+}
+
+async function liveProcesses(): Promise<Array<Proc & { environ: string[] }>> {
+  const found: Array<Proc & { environ: string[] }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      const environ = (await readFile(`/proc/${entry}/environ`, 'latin1')).split('\0');
+      found.push({ pid: Number(entry), comm: (await readFile(`/proc/${entry}/comm`, 'latin1')).trim(), sid: Number(fields[3]), environ });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
+/**
+ * Our processes: those whose environment carries the marker, plus every process in their sessions
+ * (stress-ng's workers overwrite their environment when they retitle themselves).
+ */
+async function markedProcesses(marker: string, knownSessions: Set<number> = new Set()): Promise<Proc[]> {
+  const all = await liveProcesses();
+  for (const proc of all) if (proc.environ.includes(`${MARKER_KEY}=${marker}`) && proc.sid === proc.pid) knownSessions.add(proc.sid);
+  return all.filter((proc) => proc.environ.includes(`${MARKER_KEY}=${marker}`) || knownSessions.has(proc.sid)).map(({ pid, comm, sid }) => ({ pid, comm, sid }));
+}
+
+const benchChildren = (procs: Array<{ comm: string }>): string[] =>
+  procs.map((proc) => proc.comm).filter((comm) => comm.startsWith('cyclictest') || comm.startsWith('stress-ng')).sort();
+
+async function waitForChildren(run: CliRun, wanted: string[], timeoutMs: number): Promise<Proc[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const procs = await markedProcesses(run.marker, run.sessions);
+    const names = benchChildren(procs);
+    if (wanted.every((name) => names.some((comm) => comm.startsWith(name)))) return procs;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${wanted.join(', ')}; saw ${names.join(', ') || 'nothing'}`);
+    await sleep(50);
+  }
+}
+
+test('a short run: JSON per the contract, ndjson progress on stderr, --out HTML + JSON, result saved', { timeout: 30_000 }, async (t) => {
+  if (!needTools(t, ['cyclictest'])) return;
+  const out = await mkdtemp(path.join(tmpdir(), 'archibald-rt-out-'));
+  t.after(() => rm(out, { recursive: true, force: true }));
+  const run = await startCli(t, ['--duration', '2', '--target-max-us', '1000000', '--json', '--progress', 'ndjson', '--out', out]);
+  const result = await run.done;
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.tool, 'cyclictest');
+  assert.equal(report.verdict, 'pass');
+  assert.equal(report.targetMaxUs, 1000000);
+  assert.equal(report.interrupted, false);
+  assert.equal(report.threads.length, availableParallelism(), 'one thread per CPU');
+  // 2 s at a 200 µs interval is ~10000 wake-ups per CPU; allow for start-up.
+  for (const thread of report.threads) {
+    assert.ok(thread.samples > 5000 && thread.samples <= 10_100, `CPU ${thread.cpu}: ${thread.samples} samples`);
+    assert.ok(thread.minUs <= thread.p99Us && thread.p99Us <= thread.p999Us && (thread.p999Overflow || thread.p999Us <= thread.maxUs));
+  }
+  assert.equal(report.samples, report.threads.reduce((sum: number, thread: { samples: number }) => sum + thread.samples, 0));
+  assert.equal(report.overall.maxUs, Math.max(...report.threads.map((thread: { maxUs: number }) => thread.maxUs)));
+  assert.deepEqual(report.cyclictest.argv.slice(0, 3), ['cyclictest', '-m', '-p']);
+
+  const progress = result.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  assert.ok(progress.length >= 1, `no progress lines in ${JSON.stringify(result.stderr)}`);
+  for (const line of progress) {
+    assert.deepEqual(Object.keys(line).sort(), ['durationS', 'elapsedS', 'maxUs']);
+    assert.equal(line.durationS, 2);
+  }
+  assert.ok(progress.some((line) => typeof line.maxUs === 'number'), 'the running max arrives while cyclictest runs');
+
+  const saved = JSON.parse(await readFile(path.join(out, 'bench-rt.json'), 'utf8'));
+  assert.deepEqual(saved, report);
+  const html = await readFile(path.join(out, 'bench-rt.html'), 'utf8');
+  assert.match(html, /uPlot/);
+  const spec = JSON.parse(/<figure class="chart" data-chart[^>]*><script type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? 'null');
+  assert.equal(spec.logY, true);
+  assert.equal(spec.series.length, report.threads.length);
+  const results = await readdir(path.join(run.stateDir, 'results'));
+  assert.equal(results.filter((name) => name.startsWith('bench-rt-')).length, 1);
+  assert.deepEqual(benchChildren(await markedProcesses(run.marker, run.sessions)), []);
+});
+
+test('under --load full with an unreachable target: exit 1, a human table, stress-ng ran and is gone', { timeout: 30_000 }, async (t) => {
+  if (!needTools(t, ['cyclictest', 'stress-ng'])) return;
+  const run = await startCli(t, ['--duration', '2', '--load', 'full', '--target-max-us', '1']);
+  const during = await waitForChildren(run, ['stress-ng', 'cyclictest'], 5000);
+  assert.ok(benchChildren(during).filter((name) => name.startsWith('stress-ng')).length >= 2, 'stress-ng and its workers');
+  const result = await run.done;
+  assert.equal(result.code, 1, result.stderr);
+  assert.ok(result.seconds < 8, `took ${result.seconds} s: something kept it waiting`);
+  assert.match(result.stdout, /100 % CPU load/);
+  assert.match(result.stdout, /│ all\s+│/);
+  assert.match(result.stdout, /FAIL: max \d+ µs > target 1 µs/);
+  assert.deepEqual(benchChildren(await markedProcesses(run.marker, run.sessions)), []);
+});
+
+test('SIGINT after ~1.5 s under --load half: stops cleanly, still reports, leaves no process behind', { timeout: 30_000 }, async (t) => {
+  if (!needTools(t, ['cyclictest', 'stress-ng'])) return;
+  const run = await startCli(t, ['--duration', '5', '--load', 'half', '--json', '--target-max-us', '1000000']);
+  await waitForChildren(run, ['stress-ng', 'cyclictest'], 5000);
+  await sleep(1000);
+  run.child.kill('SIGINT');
+  const result = await run.done;
+  assert.equal(result.code, 0, `verdict pass even though interrupted: ${result.stderr}`);
+  assert.ok(result.seconds < 4.5, `took ${result.seconds} s, so it did not stop on SIGINT`);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.interrupted, true);
+  assert.equal(report.stoppedBy, 'signal');
+  assert.equal(report.load, 'half');
+  assert.ok(report.samples > 1000, `${report.samples} samples`);
+  assert.ok(report.elapsedS < 4, `elapsed ${report.elapsedS}`);
+  assert.deepEqual(benchChildren(await markedProcesses(run.marker, run.sessions)), []);
+  assert.equal(existsSync(path.join(run.stateDir, 'results')), false, 'an interrupted run is not saved as the latest result');
+});
+
+test('watchdog: a cyclictest that never finishes (SIGSTOPped) is killed after duration + margin, with stress-ng', { timeout: 40_000 }, async (t) => {
+  if (!needTools(t, ['cyclictest', 'stress-ng'])) return;
+  const run = await startCli(t, ['--duration', '2', '--load', 'half', '--json']);
+  const procs = await waitForChildren(run, ['stress-ng', 'cyclictest'], 5000);
+  const cyclictest = procs.find((proc) => proc.comm.startsWith('cyclictest'));
+  assert.ok(cyclictest !== undefined);
+  process.kill(cyclictest.pid, 'SIGSTOP');
+  const result = await run.done;
+  // 2 s duration + 5 s margin, then 3 s for SIGINT to work before SIGKILL.
+  assert.ok(result.seconds > 6.5 && result.seconds < 14, `took ${result.seconds} s`);
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '', 'no half-made document on stdout');
+  assert.match(result.stderr, /^archibald: cyclictest did not finish within its duration plus the watchdog margin/m);
+  assert.deepEqual(benchChildren(await markedProcesses(run.marker, run.sessions)), []);
+});
+
+test('bad usage is exit 2 with one line and starts nothing', { timeout: 30_000 }, async (t) => {
+  for (const args of [['--duration', '0'], ['--load', 'most'], ['--priority', '100'], ['--progress', 'xml'], ['--interval-us', 'fast']]) {
+    const run = await startCli(t, args);
+    const result = await run.done;
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^archibald: .+\n$/);
+  }
+});
