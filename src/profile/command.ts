@@ -7,7 +7,7 @@ import { colours, printJson, useColour } from '../output.js';
 import { FLAKE_HOST_PATTERN, livePlan, rebuildPlan } from './apply-plan.js';
 import { diffProfiles, parseValueText, renderProfile, setAtKey, type Json } from './edit.js';
 import { bundledProfilesDir, checkProfile, defaultProfilePath, parseProfile } from './load.js';
-import { formatProfileIssues } from './messages.js';
+import { formatProfileIssues, oneLine } from './messages.js';
 import { profileJsonSchema, profileSchema, type Profile } from './schema.js';
 import { hooksFromEnv, withLock, writeAtomic } from './store.js';
 
@@ -33,7 +33,7 @@ function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${(error as Error).message}`);
+    throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${oneLine((error as Error).message)}`);
   }
 }
 
@@ -118,7 +118,7 @@ async function validate(args: string[], options: Options): Promise<number> {
     const parsed = profileSchema.safeParse(data);
     errors = parsed.success ? [] : formatProfileIssues(parsed.error.issues, data);
   } catch (error) {
-    errors = [`not valid JSON: ${(error as Error).message}`];
+    errors = [`not valid JSON: ${oneLine((error as Error).message)}`];
   }
   if (options.json === true) {
     printJson({ file, valid: errors.length === 0, errors });
@@ -139,12 +139,20 @@ async function set(args: string[], options: Options): Promise<number> {
   const value = parseValueText(valueText);
   const change = await withLock(target, async () => {
     const before = parseJson(await readText(target), target);
-    const after = setAtKey(before, key, value);
-    const checked = checkProfile(after, target);
+    let to: Json = value;
+    let after = setAtKey(before, key, to);
+    let checked = checkProfile(after, target);
+    if (!checked.ok && typeof value !== 'string') {
+      // `set kernel.isolatedCpus 1` means the CPU list "1": when only the plain string is valid, take it.
+      const asText = setAtKey(before, key, valueText);
+      if (checkProfile(asText, target).ok) {
+        [to, after, checked] = [valueText, asText, checkProfile(asText, target)];
+      }
+    }
     if (!checked.ok) throw new ArchibaldError('BAD_PROFILE', checked.message, { suggestion: `${target} is unchanged` });
     const from = flatten(before as Json).find(([name]) => name === key)?.[1];
     await writeAtomic(target, renderProfile(after), { backup: true, hooks: hooksFromEnv() });
-    return { file: target, key, from, to: value, backup: `${target}.bak` };
+    return { file: target, key, from, to, backup: `${target}.bak` };
   });
   if (options.json === true) printJson(change);
   else process.stdout.write(`${change.key}: ${showValue(change.from)} -> ${showValue(change.to)} (${change.file}; previous version in ${change.backup})\n`);
@@ -233,7 +241,7 @@ export async function runApplyCommand(options: Options): Promise<number> {
     );
   }
 
-  if (options['dry-run'] === true) {
+  if (options.dryRun === true) {
     const plan = {
       dryRun: true,
       profile: { file, name: profile.name },

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
-import { formatProfileIssues } from './messages.js';
+import { formatProfileIssues, oneLine } from './messages.js';
 import { profileSchema, type Profile } from './schema.js';
 
 export type ProfileResult = { ok: true; profile: Profile } | { ok: false; message: string };
@@ -15,7 +15,7 @@ export function parseProfile(text: string, source = 'profile'): ProfileResult {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, message: `${source} is not valid JSON: ${(error as Error).message}` };
+    return { ok: false, message: `${source} is not valid JSON: ${oneLine((error as Error).message)}` };
   }
   return checkProfile(data, source);
 }

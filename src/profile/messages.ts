@@ -66,6 +66,12 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): { found: boolean;
   return { found: true, value: current };
 }
 
+/** Any text (a JSON.parse message quotes the input) squeezed onto one printable line. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ').trim();
+}
+
 export const dotted = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
 function show(value: unknown): string {

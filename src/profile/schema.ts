@@ -133,8 +133,13 @@ export const profileSchema = z
   })
   .strict()
   .superRefine((profile, ctx) => {
+    // Field checks do not abort the object's own checks: compare only values that are valid on their own,
+    // so one bad value never yields a second, derived complaint.
     const { quantum, minQuantum, maxQuantum, rate, allowedRates } = profile.pipewire;
-    if (minQuantum > maxQuantum) {
+    const quantaValid = [quantum, minQuantum, maxQuantum].every(isValidQuantum);
+    if (!quantaValid) {
+      // reported by the field checks
+    } else if (minQuantum > maxQuantum) {
       ctx.addIssue({
         code: 'custom',
         path: ['pipewire', 'minQuantum'],
@@ -147,14 +152,15 @@ export const profileSchema = z
         message: `pipewire.quantum = ${quantum}: must lie within pipewire.minQuantum..pipewire.maxQuantum (${minQuantum}..${maxQuantum})`,
       });
     }
-    if (!allowedRates.includes(rate)) {
+    if ((STANDARD_RATES as readonly number[]).includes(rate) && !allowedRates.includes(rate)) {
       ctx.addIssue({
         code: 'custom',
         path: ['pipewire', 'allowedRates'],
         message: `pipewire.allowedRates = ${JSON.stringify(allowedRates)}: must include pipewire.rate (${rate})`,
       });
     }
-    if (profile.rtirq.prioLow > profile.rtirq.prioHigh) {
+    const priority = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 99;
+    if (priority(profile.rtirq.prioLow) && priority(profile.rtirq.prioHigh) && profile.rtirq.prioLow > profile.rtirq.prioHigh) {
       ctx.addIssue({
         code: 'custom',
         path: ['rtirq', 'prioLow'],
