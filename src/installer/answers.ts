@@ -23,7 +23,7 @@ export const DEVICE_PATTERN = /^\/dev\/[A-Za-z0-9_.:/-]+$/;
 export const RESERVED_USERNAMES = new Set([
   'root', 'nobody', 'nixbld', 'daemon', 'bin', 'sys', 'messagebus', 'systemd-network', 'systemd-resolve',
   'systemd-timesync', 'systemd-oom', 'systemd-coredump', 'sddm', 'polkituser', 'rtkit', 'pipewire', 'nscd',
-  'sshd', 'avahi', 'geoclue', 'audio', 'video', 'wheel', 'users', 'nixos',
+  'sshd', 'avahi', 'geoclue', 'audio', 'video', 'wheel', 'users',
 ]);
 
 export const LC_KEYS = [
