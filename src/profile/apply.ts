@@ -31,9 +31,15 @@ interface StepResult {
   lastLines: string[];
 }
 
-/** Runs one rebuild step, streaming its output to stderr (stdout stays clean for --json). */
+/**
+ * Runs one rebuild step, streaming its output to stderr (stdout stays clean for --json).
+ * Ctrl-C stops the step like a failure, so the caller still restores the previous profile.
+ */
 async function runStep(argv: readonly string[], timeoutMs: number): Promise<StepResult> {
   const child = startProcess(argv);
+  const interrupt = (): void => void child.stop('SIGINT', 10_000);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   const recent: string[] = [];
   const keep = (line: string): void => {
     process.stderr.write(`  ${line}\n`);
@@ -45,6 +51,8 @@ async function runStep(argv: readonly string[], timeoutMs: number): Promise<Step
   const timer = setTimeout(() => void child.stop('SIGTERM', 5000), timeoutMs);
   const { code } = await child.exited;
   clearTimeout(timer);
+  process.off('SIGINT', interrupt);
+  process.off('SIGTERM', interrupt);
   if (code === null && recent.length === 0) recent.push(child.output().stderr.trim().split('\n').pop() ?? '');
   return { ok: code === 0, code, lastLines: recent.filter((line) => line.trim() !== '') };
 }

@@ -6,7 +6,7 @@
  * `profile set` calls queue instead of losing each other's updates.
  */
 import { constants } from 'node:fs';
-import { copyFile, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
 
@@ -80,11 +80,22 @@ export async function writeAtomic(file: string, content: string | Buffer, option
     await options.hooks?.beforeRename?.(temp);
     await rename(temp, file);
     await syncDirectory(dir);
+    await removeDeadWritersTemps(dir, path.basename(file));
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     await rm(`${temp}.bak`, { force: true }).catch(() => undefined);
     if (error instanceof ArchibaldError) throw error;
     throw writeFailure(file, error);
+  }
+}
+
+/** Temporary files a killed writer left behind (its pid is in the name); live writers' files stay. */
+async function removeDeadWritersTemps(dir: string, base: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(`.${base}.`)) continue;
+    const match = /\.(\d+)\.[0-9a-z]+\.tmp(\.bak)?$/.exec(name.slice(base.length + 1));
+    if (match !== null && !isAlive(Number(match[1]))) await rm(path.join(dir, name), { force: true }).catch(() => undefined);
   }
 }
 

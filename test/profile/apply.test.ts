@@ -25,7 +25,8 @@ echo "$*" >> "$FAKE_LOG"
 cp "$FAKE_FLAKE/profile.json" "$FAKE_LOG.$1"
 echo "fake nixos-rebuild $1 output line"
 case "$1" in
-  dry-build) [ -n "$FAKE_DRY_EXIT" ] && { echo "error: attribute 'archibald' missing" >&2; exit "$FAKE_DRY_EXIT"; } ;;
+  dry-build) [ -n "$FAKE_DRY_SLEEP" ] && sleep "$FAKE_DRY_SLEEP"
+    [ -n "$FAKE_DRY_EXIT" ] && { echo "error: attribute 'archibald' missing" >&2; exit "$FAKE_DRY_EXIT"; } ;;
   switch) [ -n "$FAKE_SWITCH_EXIT" ] && { echo "error: activation failed" >&2; exit "$FAKE_SWITCH_EXIT"; } ;;
 esac
 exit 0
@@ -134,4 +135,21 @@ test('apply off NixOS (without --live) explains what it would do and exits 2', a
   assert.equal(await readFile(path.join(r.flake, 'profile.json'), 'utf8'), r.previous);
   const badHost = await archibald(['apply', '--file', LIVE, '--flake', r.flake, '--host', 'a;b'], { env: r.env });
   assert.deepEqual([badHost.code, badHost.stderr], [2, 'archibald: --host "a;b" is not a flake host name (letters, digits, "-" and "_")\n']);
+});
+
+test('apply: Ctrl-C during the dry-build stops it and restores the profile', async (t) => {
+  const r = await rig(t, { FAKE_DRY_SLEEP: '30' });
+  let pid = 0;
+  const running = archibald(['apply', '--file', LIVE, '--flake', r.flake, '--host', 'studio-pc'], { env: r.env, onSpawn: (child) => void (pid = child.pid ?? 0) });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (await readFile(`${r.log}.dry-build`).then(() => true, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  process.kill(pid, 'SIGINT');
+  const result = await running;
+  assert.equal(result.code, 1, result.stderr);
+  assert.equal(await readFile(r.log, 'utf8'), `dry-build --flake ${r.flake}#studio-pc\n`, 'switch never ran');
+  assert.equal(await readFile(path.join(r.flake, 'profile.json'), 'utf8'), r.previous);
+  assert.match(result.stderr, /archibald: nixos-rebuild dry-build could not run or was stopped.*; restored the previous .*profile\.json; nothing was activated/);
 });

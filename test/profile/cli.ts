@@ -20,7 +20,10 @@ export function cliArgv(): string[] {
     : [process.execPath, '--import', 'tsx', path.join(REPO, 'src/cli.ts')];
 }
 
-export function archibald(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function archibald(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; onSpawn?: (child: ReturnType<typeof spawn>) => void } = {},
+): Promise<CliResult> {
   const [command, ...prefix] = cliArgv() as [string, ...string[]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...prefix, ...args], {
@@ -28,6 +31,7 @@ export function archibald(args: readonly string[], options: { env?: NodeJS.Proce
       env: { ...process.env, NO_COLOR: '1', ARCHIBALD_PROFILE: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

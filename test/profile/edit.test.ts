@@ -69,6 +69,7 @@ test('a process killed between write and rename leaves the old file intact', asy
   assert.equal(next.code, 0, next.stderr);
   assert.equal(JSON.parse(await readFile(file, 'utf8')).pipewire.quantum, 64);
   assert.deepEqual(await readFile(`${file}.bak`), before);
+  assert.deepEqual((await readdir(dir)).sort(), ['profile.json', 'profile.json.bak'], "the dead writer's temporary file is cleaned up");
 });
 
 test('a rejected edit leaves the file untouched byte for byte and writes no backup', async (t) => {
