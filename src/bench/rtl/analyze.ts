@@ -85,12 +85,13 @@ function spectrum(x: Float32Array, from: number, to: number, dc: number, size: n
   return out;
 }
 
-/** Band-limited value of r at fractional lag t (r sampled at integer lags). */
-function interpolate(r: Float64Array, t: number, lo: number, hi: number): number {
+/** Band-limited value of r at fractional lag t; r is circular, so lag -1 is r[size - 1]. */
+function interpolate(r: Float64Array, t: number): number {
   const centre = Math.round(t);
+  const size = r.length;
   let acc = 0;
-  for (let m = Math.max(lo, centre - INTERP_HALF_WIDTH); m <= Math.min(hi, centre + INTERP_HALF_WIDTH); m++) {
-    acc += (r[m] as number) * sinc(t - m) * kaiser((t - m) / (INTERP_HALF_WIDTH + 1), INTERP_BETA);
+  for (let m = centre - INTERP_HALF_WIDTH; m <= centre + INTERP_HALF_WIDTH; m++) {
+    acc += (r[((m % size) + size) % size] as number) * sinc(t - m) * kaiser((t - m) / (INTERP_HALF_WIDTH + 1), INTERP_BETA);
   }
   return acc;
 }
@@ -219,7 +220,7 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
   const confidence = confidenceOf(excess, secondPeakRatio);
 
   const sign = (r[peakLag] as number) < 0 ? -1 : 1;
-  const refined = goldenMax((t) => sign * interpolate(r, t, 0, size - 1), Math.max(0, peakLag - 1), Math.min(size - 1, peakLag + 1));
+  const refined = goldenMax((t) => sign * interpolate(r, t), peakLag - 1, peakLag + 1);
 
   const lags: number[] = [];
   const values: number[] = [];

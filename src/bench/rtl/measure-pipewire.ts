@@ -97,7 +97,12 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
     children.push(player);
     const referenceOut = await waitForPort('-o', `${PLAYER}:output_`, env, player);
     await link(referenceOut, referenceIn, env);
-    const played = await Promise.race([player.exited, sleep(15_000 + (stimulus.length / RATE) * 2000).then(() => null)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), 15_000 + (stimulus.length / RATE) * 2000);
+    });
+    const played = await Promise.race([player.exited, timedOut]);
+    clearTimeout(timer);
     if (played === null) throw new ArchibaldError('TOOL_FAILED', 'pw-play did not finish (is the graph running?)');
     if (played.code !== 0) throw new ArchibaldError('TOOL_FAILED', `pw-play failed: ${player.output().stderr.trim().split('\n').pop() ?? `exit ${String(played.code)}`}`);
     await sleep(200);

@@ -1,0 +1,70 @@
+/**
+ * Real loops: jackd's dummy backend (our client's output into its own input, jack_iodelay on the
+ * same loop in the same run) and a PipeWire null sink whose monitor is recorded.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { run } from '../../../src/system/run.js';
+import { startJack, startPipewire } from '../../helpers/daemons.js';
+import { needTools } from '../../helpers/tools.js';
+
+interface Measurement {
+  backend: string;
+  rate: number;
+  bufferFrames: number;
+  latencyFrames: number | null;
+  confidence: number;
+  extraFrames: number | null;
+  compare: { latencyFrames: number | null; differenceFrames: number | null; agree: boolean | null } | null;
+}
+
+const bench = (args: string[], env: NodeJS.ProcessEnv) =>
+  run([process.execPath, 'bin/archibald.js', 'bench', 'rtl', ...args, '--json', '--duration', '0.3'], { timeoutMs: 60_000, env: { ...env, ARCHIBALD_STATE_DIR: '/tmp/archibald-rtl-test-state' } });
+
+describe('JACK dummy loop: archibald vs jack_iodelay', () => {
+  for (const period of [32, 64, 128, 256]) {
+    test(`period ${period}`, async (t) => {
+      if (!needTools(t, ['jackd', 'jack_iodelay', 'jack_connect', 'jack_lsp', 'python3', 'stdbuf'])) return;
+      const jack = await startJack({ period, rate: 48_000 });
+      t.after(() => jack.stop());
+      const result = await bench(['--backend', 'jack', '--self-loop', '--compare'], jack.env);
+      assert.ok(result.ok, result.ok ? '' : `${result.message}\n${result.stderr}`);
+      const doc = JSON.parse(result.stdout) as Measurement;
+      assert.equal(doc.bufferFrames, period);
+      assert.ok(doc.latencyFrames !== null && doc.compare?.latencyFrames != null);
+      assert.ok(Math.abs(doc.latencyFrames - doc.compare.latencyFrames) <= 1, `archibald ${doc.latencyFrames} vs jack_iodelay ${doc.compare.latencyFrames}`);
+      assert.equal(doc.compare.agree, true);
+      // A client's output fed to its own input arrives one period later.
+      assert.ok(Math.abs(doc.latencyFrames - period) <= 0.05, `${doc.latencyFrames} frames at period ${period}`);
+      assert.ok(doc.confidence > 0.9);
+    });
+  }
+
+  test('no JACK server: a one-line failure, no number', async (t) => {
+    if (!needTools(t, ['python3'])) return;
+    const result = await bench(['--backend', 'jack', '--self-loop'], { ...process.env, JACK_DEFAULT_SERVER: `archibald-none-${process.pid}` });
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /cannot connect to a JACK server/);
+    assert.equal(result.stdout, '');
+  });
+});
+
+describe('PipeWire null-sink loop', () => {
+  for (const quantum of [32, 1024]) {
+    test(`quantum ${quantum}`, async (t) => {
+      if (!needTools(t, ['pipewire', 'wireplumber', 'pw-play', 'pw-record', 'pw-link', 'pw-metadata'])) return;
+      const pw = await startPipewire({ quantum, minQuantum: 16, maxQuantum: 8192 });
+      t.after(() => pw.stop());
+      const result = await bench(['--backend', 'pipewire', '--self-loop', '--playback', pw.sinkName], pw.env);
+      assert.ok(result.ok, result.ok ? '' : `${result.message}\n${result.stderr}`);
+      const doc = JSON.parse(result.stdout) as Measurement;
+      assert.equal(doc.backend, 'pipewire');
+      assert.equal(doc.bufferFrames, quantum);
+      assert.ok(doc.latencyFrames !== null && doc.confidence > 0.9, `confidence ${doc.confidence}`);
+      // A digital path: whole frames, and well under a second.
+      assert.ok(Math.abs(doc.latencyFrames - Math.round(doc.latencyFrames)) <= 0.05, `${doc.latencyFrames}`);
+      assert.ok(doc.latencyFrames >= 0 && doc.latencyFrames < 48_000);
+      t.diagnostic(`quantum ${quantum}: ${doc.latencyFrames} frames`);
+    });
+  }
+});
