@@ -40,7 +40,7 @@ export function progressSink(mode: 'ndjson' | undefined, durationS: number, targ
     everyMs: 250,
     tick: (state) =>
       bar.update(Math.min(durationS, state.elapsedS), {
-        elapsed: state.elapsedS.toFixed(0),
+        elapsed: Math.floor(state.elapsedS),
         durationS,
         maxUs: state.maxUs === null ? '-' : String(state.maxUs),
         targetMaxUs,

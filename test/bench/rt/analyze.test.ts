@@ -8,8 +8,12 @@ import fc from 'fast-check';
 import { analyze, mergeBuckets, percentile, P99, P999 } from '../../../src/bench/rt/analyze.js';
 import { parseHistogram, type CyclictestHistogram } from '../../../src/bench/rt/parse.js';
 import { formatCpuList, parseSettings, planRun, watchdogMarginS } from '../../../src/bench/rt/plan.js';
-import { buildReport, formatPercentile, pageSpec, renderHuman } from '../../../src/bench/rt/report.js';
+import { buildReport, formatPercentile, pageSpec, renderHuman, type BenchRtReport } from '../../../src/bench/rt/report.js';
+import { benchRtReportSchema, type BenchRtReportDocument } from '../../../src/bench/rt/schema.js';
 import { ArchibaldError } from '../../../src/errors.js';
+
+// Compile-time: what buildReport returns is what the schema describes.
+export const reportMatchesSchema = (report: BenchRtReport): BenchRtReportDocument => report;
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -150,6 +154,8 @@ test('report: JSON contract fields, ">=" for overflowed percentiles, HTML chart 
   for (const key of ['maxUs', 'p99Us', 'p999Us']) assert.ok(key in report.overall, key);
   assert.equal(report.interrupted, false);
   assert.equal(report.elapsedS, 4);
+  const valid = benchRtReportSchema.safeParse(JSON.parse(JSON.stringify(report)));
+  assert.ok(valid.success, JSON.stringify(valid.error?.issues));
   assert.equal(formatPercentile(100, true), '>= 100');
 
   const plain = { green: String, red: String, yellow: String, dim: String, bold: String };

@@ -12,6 +12,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchRtReportSchema } from '../../../src/bench/rt/schema.js';
 import { needTools } from '../../helpers/tools.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -128,6 +129,8 @@ test('a short run: JSON per the contract, ndjson progress on stderr, --out HTML 
   const result = await run.done;
   assert.equal(result.code, 0, result.stderr);
   const report = JSON.parse(result.stdout);
+  const valid = benchRtReportSchema.safeParse(report);
+  assert.ok(valid.success, JSON.stringify(valid.error?.issues));
   assert.equal(report.tool, 'cyclictest');
   assert.equal(report.verdict, 'pass');
   assert.equal(report.targetMaxUs, 1000000);
@@ -186,6 +189,7 @@ test('SIGINT after ~1.5 s under --load half: stops cleanly, still reports, leave
   assert.equal(result.code, 0, `verdict pass even though interrupted: ${result.stderr}`);
   assert.ok(result.seconds < 4.5, `took ${result.seconds} s, so it did not stop on SIGINT`);
   const report = JSON.parse(result.stdout);
+  assert.ok(benchRtReportSchema.safeParse(report).success);
   assert.equal(report.interrupted, true);
   assert.equal(report.stoppedBy, 'signal');
   assert.equal(report.load, 'half');
