@@ -9,7 +9,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { formatIssues } from '../errors.js';
+import { diffProfiles, type Json } from '../profile/edit.js';
 import { loadProfile } from '../profile/load.js';
+import { formatIssue } from '../profile/messages.js';
 import { profileSchema } from '../profile/schema.js';
 import { latestResult, stateDir, writeFileAtomic, type ResultKind } from '../system/state.js';
 import { applyRequestSchema, benchArgs, benchRequestSchema, latencyQuerySchema, liveQuerySchema, profileCheckSchema } from './api-schema.js';
@@ -19,7 +21,6 @@ import type { GroupedDoctor } from './doctor-data.js';
 import type { JobRunner, JobSnapshot } from './jobs.js';
 import type { LiveHub } from './live.js';
 import { parseJsonDocument } from './progress.js';
-import { diffProfiles } from './profile-diff.js';
 import { hostAllowed, originAllowed, sessionCookie, type Gate } from './security.js';
 
 export interface ConsoleDeps {
@@ -70,6 +71,11 @@ const apiError = (code: string, message: string, issues?: Array<{ path: string; 
 
 function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/** Profile problems in the CLI's own words ("pipewire.quantum = 33: must be a power of two ..."). */
+function profileIssues(error: z.ZodError, data: unknown): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: formatIssue(issue, data).join('; ') }));
 }
 
 /** The request's JSON body checked against `schema`, or the error response to send instead. */
@@ -196,8 +202,8 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
     );
     return c.json({
       ok: parsed.success,
-      issues: parsed.success ? [] : issuesOf(parsed.error),
-      diff: diffProfiles(current, request.data.profile),
+      issues: parsed.success ? [] : profileIssues(parsed.error, request.data.profile),
+      diff: diffProfiles(current as Json, request.data.profile as Json),
     });
   });
 
@@ -205,7 +211,10 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
     const request = await parseBody(c, applyRequestSchema);
     if (!request.ok) return request.response;
     const parsed = profileSchema.safeParse(request.data.profile);
-    if (!parsed.success) return c.json(apiError('BAD_PROFILE', formatIssues(parsed.error.issues), issuesOf(parsed.error)), 422);
+    if (!parsed.success) {
+      const issues = profileIssues(parsed.error, request.data.profile);
+      return c.json(apiError('BAD_PROFILE', issues.map((issue) => issue.message).join('; '), issues), 422);
+    }
     const text = `${JSON.stringify(parsed.data, null, 2)}\n`;
     const digest = createHash('sha256').update(text).digest('hex');
     const { mode, confirm } = request.data;

@@ -11,11 +11,23 @@ export interface ReportOptions {
   markdown?: string;
 }
 
+const WHY: Record<string, string> = {
+  EEXIST: 'its folder is not a folder',
+  ENOTDIR: 'its folder is not a folder',
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EISDIR: 'it is a folder',
+};
+
 async function write(file: string, content: string, what: string): Promise<void> {
   try {
     await writeFileAtomic(file, content);
   } catch (error) {
-    throw new ArchibaldError('BAD_INPUT', `cannot write the ${what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new ArchibaldError('BAD_INPUT', `cannot write the ${what} to ${file}: ${WHY[code] ?? (error as Error).message}`);
   }
 }
 

@@ -36,7 +36,7 @@ export function parseCpuInfo(text: string): Parsed<CpuSummary> {
   return { ok: true, value: { model, logicalCpus } };
 }
 
-const CARD_LINE = /^\s*(\d{1,3})\s+\[([^\]]*)\]:\s*(\S+)\s+-\s+(.*)$/;
+const CARD_LINE = /^\s*(\d{1,3})\s+\[([^\]]*)\]:\s*(.+?)\s+-\s+(.*)$/;
 
 export function parseAsoundCards(text: string): Parsed<SoundCard[]> {
   if (typeof text !== 'string') return { ok: false, error: 'cards file is not text' };

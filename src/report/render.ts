@@ -44,12 +44,11 @@ function doctorSection(data: ReportData): PageSection {
       const rows = report.checks.filter((check) => groups[check.id] === group);
       if (rows.length === 0) return '';
       return `<h3>${escapeHtml(group)}</h3>${table(
-        ['', 'Check', 'Result', 'Fix (NixOS)'],
+        ['', 'Check', 'Result and fix (NixOS)'],
         rows.map((check) => [
           `<span class="${check.status}">${escapeHtml(check.status.toUpperCase())}</span>`,
           `<code>${escapeHtml(check.id)}</code>`,
-          escapeHtml(check.summary),
-          check.fix === null ? '' : `<pre>${escapeHtml(check.fix.nix)}</pre>`,
+          escapeHtml(check.summary) + (check.fix === null ? '' : `<pre>${escapeHtml(check.fix.nix)}</pre>`),
         ]),
       )}`;
     })
@@ -101,8 +100,12 @@ function xrunsSection(saved: SavedResult): PageSection {
   const summary = `<p class="skip">From ${escapeHtml(saved.file)}</p><p><b>${numberField(doc, 'xruns') ?? '?'}</b> xruns in ${numberField(doc, 'cycles') ?? '?'} cycles (${
     numberField(doc, 'xrunPercent')?.toFixed(3) ?? '?'
   } %) over ${duration ?? '?'} s.</p>`;
-  const x = events.length > 0 ? events.map(([t]) => t) : [0, duration ?? 1];
-  const values = events.length > 0 ? events.map(([, n]) => n) : [null, null];
+  // Empty points at 0 and at the end make the axis span the whole session, not just the xruns.
+  const end = Math.max(duration ?? 0, ...events.map(([at]) => at), 1);
+  const edges = [0, end].filter((edge) => !events.some(([at]) => at === edge)).map((edge) => [edge, null] as const);
+  const points = [...edges, ...events].sort((a, b) => a[0] - b[0]);
+  const x = points.map(([at]) => at);
+  const values = points.map(([, n]) => n);
   return {
     heading: 'Xruns (bench xruns)',
     html: summary,

@@ -6,13 +6,16 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { profileSchema } from '../../../profile/schema.js';
 import type { JobSnapshot } from '../../jobs.js';
-import { diffProfiles, formatValue } from '../../profile-diff.js';
+import { diffProfiles, type Json } from '../../../profile/edit.js';
+import { formatIssue } from '../../../profile/messages.js';
 import { ApiError, errorText, getJson, postJson } from '../api.js';
 import { buildCandidate, formSpec, initialRaw, type FieldSpec, type RawValue } from '../profile-form.js';
 
 const SECTIONS = formSpec(z.toJSONSchema(profileSchema, { unrepresentable: 'any' }));
 
 type Mode = 'dry-run' | 'switch' | 'live';
+
+const showValue = (value: unknown): string => (value === undefined ? '(absent)' : JSON.stringify(value));
 
 function Field({ field, value, issues, onChange }: { field: FieldSpec; value: RawValue | undefined; issues: string[]; onChange: (value: RawValue) => void }) {
   const { widget } = field;
@@ -111,11 +114,11 @@ export function ProfilePage() {
       let key = issue.path.map(String).join('.');
       // An issue inside a list (allowedRates.0) belongs to the list's field.
       while (key !== '' && !known.has(key)) key = key.split('.').slice(0, -1).join('.');
-      map.set(key, [...(map.get(key) ?? []), issue.message]);
+      map.set(key, [...(map.get(key) ?? []), ...formatIssue(issue, candidate)]);
     }
     return map;
-  }, [validation]);
-  const diff = useMemo(() => (loaded === null || candidate === null ? [] : diffProfiles(loaded.profile, candidate)), [loaded, candidate]);
+  }, [validation, candidate]);
+  const diff = useMemo(() => (loaded === null || candidate === null ? [] : diffProfiles(loaded.profile as Json, candidate as Json)), [loaded, candidate]);
   const candidateKey = JSON.stringify(candidate);
   const valid = validation?.success === true;
   const dryRunPassed = dryRunFor === candidateKey;
@@ -181,9 +184,9 @@ export function ProfilePage() {
             <pre class="diff" data-testid="diff">
               {diff.map((entry) => (
                 <>
-                  <span class="del">- {entry.path}: {formatValue(entry.before)}</span>
+                  <span class="del">- {entry.key}: {showValue(entry.from)}</span>
                   {'\n'}
-                  <span class="add">+ {entry.path}: {formatValue(entry.after)}</span>
+                  <span class="add">+ {entry.key}: {showValue(entry.to)}</span>
                   {'\n'}
                 </>
               ))}

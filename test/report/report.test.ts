@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { run } from '../../src/system/run.js';
+import { needTools } from '../helpers/tools.js';
+import { artifactsDir, launchChromium } from '../console/browser.js';
+
+const bin = path.resolve('bin/archibald.js');
+const fixtures = path.resolve('test/report/fixtures');
+
+async function stateWith(results: Record<string, string>): Promise<string> {
+  const state = await mkdtemp(path.join(tmpdir(), 'archibald-report-state-'));
+  await mkdir(path.join(state, 'results'), { recursive: true });
+  // Named the way src/system/state.ts saveResult names them.
+  for (const [kind, fixture] of Object.entries(results)) await copyFile(path.join(fixtures, fixture), path.join(state, 'results', `${kind}-2026-11-24T01-00-00-000Z.json`));
+  return state;
+}
+
+/** Opens the file with every non-file request refused and counted: the page must need none. */
+async function renderOffline(file: string, screenshot: string | null): Promise<{ charts: number; ready: string | null; blocked: string[]; text: string }> {
+  const browser = await launchChromium();
+  try {
+    const blocked: string[] = [];
+    await browser.context.route('**/*', (route) => {
+      if (route.request().url().startsWith('file:')) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    const page = await browser.context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-charts-ready]', { timeout: 15_000 });
+    const charts = await page.locator('.uplot').count();
+    const ready = await page.getAttribute('html', 'data-charts-ready');
+    if (screenshot !== null) {
+      await mkdir(path.dirname(screenshot), { recursive: true });
+      await page.screenshot({ path: screenshot, fullPage: true });
+    }
+    return { charts, ready, blocked, text: await page.innerText('body') };
+  } finally {
+    await browser.close();
+  }
+}
+
+test('report: HTML with the latest bench plots (renders offline in Chromium) and a Markdown summary', async (t) => {
+  if (!needTools(t, ['chromium'])) return;
+  const state = await stateWith({ 'bench-rt': 'bench-rt.json', 'bench-xruns': 'bench-xruns.json' });
+  const out = await mkdtemp(path.join(tmpdir(), 'archibald-report-out-'));
+  t.after(() => Promise.all([rm(state, { recursive: true, force: true }), rm(out, { recursive: true, force: true })]));
+  const html = path.join(out, 'report.html');
+  const markdown = path.join(out, 'summary.md');
+  const result = await run([process.execPath, bin, 'report', '--out', html, '--markdown', markdown], { timeoutMs: 30_000, env: { ...process.env, ARCHIBALD_STATE_DIR: state } });
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.equal(result.stdout, `wrote ${html}\nwrote ${markdown}\n`);
+  assert.deepEqual((await readdir(out)).sort(), ['report.html', 'summary.md'], 'atomic writes leave no temporary files');
+
+  const summary = await readFile(markdown, 'utf8');
+  assert.match(summary, /^### ArchibaldOS system report/);
+  assert.match(summary, /\| uname -r \| \S+/);
+  assert.match(summary, /\| CPU \| .+ × \d+ logical CPUs \|/);
+  assert.match(summary, /\*\*bench rt\*\* .*: fail, max 1455 µs, p99 \d+ µs/);
+  assert.match(summary, /\*\*bench xruns\*\* .*: 3 xruns in 5625 cycles/);
+  assert.match(summary, /\d+ pass, \d+ warn, \d+ fail, \d+ skip/);
+
+  const rendered = await renderOffline(html, path.join(artifactsDir('report'), 'report.png'));
+  assert.deepEqual(rendered.blocked, [], 'the report fetched nothing from the network');
+  assert.ok(rendered.charts >= 2, `expected the rt histogram and the xrun timeline, found ${rendered.charts} charts`);
+  assert.equal(rendered.ready, String(rendered.charts));
+  assert.match(rendered.text, /Scheduling latency/);
+  assert.match(rendered.text, /Xrun timeline|Xruns/);
+  assert.match(rendered.text, /Doctor/);
+  assert.match(rendered.text, /"quantum": 32/, 'the profile is in the report');
+});
+
+test('report without any bench results says so, prints Markdown on stdout, and exits 0', async (t) => {
+  if (!needTools(t, ['chromium'])) return;
+  const state = await stateWith({});
+  const out = await mkdtemp(path.join(tmpdir(), 'archibald-report-out-'));
+  t.after(() => Promise.all([rm(state, { recursive: true, force: true }), rm(out, { recursive: true, force: true })]));
+  const html = path.join(out, 'report.html');
+  const result = await run([process.execPath, bin, 'report', '--out', html], { timeoutMs: 30_000, env: { ...process.env, ARCHIBALD_STATE_DIR: state } });
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.match(result.stdout, /_No benchmark results saved yet._/);
+  assert.match(result.stderr, /wrote .*report\.html/);
+  const rendered = await renderOffline(html, null);
+  assert.equal(rendered.charts, 0);
+  assert.match(rendered.text, /No benchmark results saved yet/);
+});
+
+test('report into a path it cannot write is one clear line and exit 2, nothing written', async (t) => {
+  const out = await mkdtemp(path.join(tmpdir(), 'archibald-report-out-'));
+  t.after(() => rm(out, { recursive: true, force: true }));
+  // A regular file where the folder should be.
+  await writeFile(path.join(out, 'not-a-dir'), 'x');
+  const target = path.join(out, 'not-a-dir', 'report.html');
+  const result = await run([process.execPath, bin, 'report', '--out', target], { timeoutMs: 30_000 });
+  assert.equal(result.exitCode, 2);
+  assert.equal(result.stderr, `archibald: cannot write the HTML report to ${target}: its folder is not a folder\n`);
+  assert.equal(result.stdout, '', 'no Markdown is printed when the HTML could not be written');
+  assert.deepEqual(await readdir(out), ['not-a-dir']);
+});
