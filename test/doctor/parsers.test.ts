@@ -11,6 +11,7 @@ import { parseMounts, parseSwaps } from '../../src/doctor/parse/mounts.js';
 import { parseBracketChoice, parseCpuSet, parseInteger, parseWord } from '../../src/doctor/parse/sysfs.js';
 import { parsePwDump, parsePwMetadata } from '../../src/doctor/parse/pipewire.js';
 import type { Parsed } from '../../src/doctor/parse/result.js';
+import { usbDeviceOfCard } from '../../src/doctor/gather.js';
 import { captured } from './support.js';
 
 const read = (name: string): string => readFileSync(captured(name), 'utf8');
@@ -157,6 +158,8 @@ const PARSERS: Record<string, (text: string) => Parsed<unknown>> = {
   parseCpuSet,
   parsePwMetadata,
   parsePwDump,
+  pamLimitsConfFiles: (text) => ({ ok: true, value: pamLimitsConfFiles(text) }),
+  usbDeviceOfCard: (text) => ({ ok: true, value: usbDeviceOfCard(text) }),
 };
 
 for (const [name, parse] of Object.entries(PARSERS)) {
