@@ -120,6 +120,50 @@ function goldenMax(f: (t: number) => number, a: number, b: number): number {
   return (a + b) / 2;
 }
 
+/**
+ * Inverse FFT of a real signal's half spectrum (bins 0..N/2) with one complex FFT of size N/2:
+ * the even samples become the real part and the odd samples the imaginary part of that
+ * transform (the standard packing), which halves the inverse transform's cost.
+ */
+const twiddles = new Map<number, Float64Array>();
+function realInverse(Zr: Float64Array, Zi: Float64Array, size: number): Float64Array {
+  const m = size / 2;
+  let table = twiddles.get(size);
+  if (table === undefined) {
+    table = new Float64Array(2 * m);
+    for (let k = 0; k < m; k++) {
+      table[2 * k] = Math.cos((2 * Math.PI * k) / size);
+      table[2 * k + 1] = Math.sin((2 * Math.PI * k) / size);
+    }
+    twiddles.set(size, table);
+  }
+  const packed = new Float64Array(2 * m);
+  for (let k = 0; k < m; k++) {
+    const zr = Zr[k] as number;
+    const zi = Zi[k] as number;
+    const cr = Zr[m - k] as number;
+    const ci = -(Zi[m - k] as number);
+    const er = zr + cr;
+    const ei = zi + ci;
+    const dr = zr - cr;
+    const di = zi - ci;
+    const c = table[2 * k] as number;
+    const sn = table[2 * k + 1] as number;
+    const or = dr * c - di * sn;
+    const oi = dr * sn + di * c;
+    packed[2 * k] = er - oi;
+    packed[2 * k + 1] = ei + or;
+  }
+  const out = new Float64Array(2 * m);
+  fftOf(m).inverseTransform(out, packed);
+  const r = new Float64Array(size);
+  for (let n = 0; n < m; n++) {
+    r[2 * n] = out[2 * n] as number;
+    r[2 * n + 1] = out[2 * n + 1] as number;
+  }
+  return r;
+}
+
 export const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Maps the peak's excess over pure noise, and its lead over the runner-up, to 0..1. */
@@ -162,15 +206,16 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
     const yr = Y[2 * k] as number;
     const yi = Y[2 * k + 1] as number;
     stimulusPower += xr * xr + xi * xi;
-    crossMagnitude += Math.hypot(xr * yr + xi * yi, xr * yi - xi * yr);
+    crossMagnitude += Math.sqrt((xr * yr + xi * yi) ** 2 + (xr * yi - xi * yr) ** 2);
   }
   const lambda = 1e-3 * (stimulusPower / (half - 1));
   const eps = 1e-3 * (crossMagnitude / (half - 1)) + Number.MIN_VALUE;
   const taperLo = 0.85 * half;
   const taperHi = 0.97 * half;
 
-  // The weighted cross-spectrum, Hermitian-completed for the complex inverse transform.
-  const G = new Float64Array(2 * size);
+  // The weighted cross-spectrum, bins 0..N/2 (DC and Nyquist stay zero).
+  const Gr = new Float64Array(half + 1);
+  const Gi = new Float64Array(half + 1);
   for (let k = 1; k < half; k++) {
     const xr = X[2 * k] as number;
     const xi = X[2 * k + 1] as number;
@@ -179,17 +224,12 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
     const gr = xr * yr + xi * yi;
     const gi = xr * yi - xi * yr;
     const px = xr * xr + xi * xi;
-    let weight = (1 / (Math.hypot(gr, gi) + eps)) * (px / (px + lambda));
+    let weight = (1 / (Math.sqrt(gr * gr + gi * gi) + eps)) * (px / (px + lambda));
     if (k > taperLo) weight *= k >= taperHi ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (k - taperLo)) / (taperHi - taperLo));
-    G[2 * k] = gr * weight;
-    G[2 * k + 1] = gi * weight;
-    G[2 * (size - k)] = gr * weight;
-    G[2 * (size - k) + 1] = -gi * weight;
+    Gr[k] = gr * weight;
+    Gi[k] = gi * weight;
   }
-  const complex = new Float64Array(2 * size);
-  fftOf(size).inverseTransform(complex, G);
-  const r = new Float64Array(size);
-  for (let i = 0; i < size; i++) r[i] = complex[2 * i] as number;
+  const r = realInverse(Gr, Gi, size);
 
   const maxLag = Math.min(recording.length - 1, size - stimulusFrames);
   const lagsSearched = maxLag + 1;
