@@ -13,9 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** argv for the CLI: the built bundle; when no build exists yet, the same entry point through tsx. */
+/** argv for the CLI: the built bundle; the same entry point through tsx when no build exists (or ARCHIBALD_TEST_FROM_SOURCE=1). */
 export function cliArgv(): string[] {
-  return existsSync(path.join(REPO, 'dist/cli.js'))
+  return existsSync(path.join(REPO, 'dist/cli.js')) && process.env.ARCHIBALD_TEST_FROM_SOURCE !== '1'
     ? [process.execPath, path.join(REPO, 'bin/archibald.js')]
     : [process.execPath, '--import', 'tsx', path.join(REPO, 'src/cli.ts')];
 }
