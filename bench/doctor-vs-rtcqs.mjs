@@ -7,7 +7,8 @@
 // Prints the median and p90 wall time of each, their ratio, the floor of each runtime
 // (`node -e 0`, `python3 -c pass`), and how many checks each ran.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,13 +38,22 @@ const commands = {
   'python3 -c pass': ['python3', ['-c', 'pass']],
 };
 
+// CPU time (user + system) as well as wall time: on a busy machine wall time mostly measures the
+// neighbours, CPU time still measures the work. GNU time writes it to a file, leaving stdout alone.
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const scratch = mkdtempSync(path.join(tmpdir(), 'doctor-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
 function once(name) {
   const [command, argv] = commands[name];
+  const cpuFile = path.join(scratch, 'cpu');
+  const [exe, exeArgs] = gnuTime === null ? [command, argv] : [gnuTime, ['-f', '%U %S %x', '-o', cpuFile, command, ...argv]];
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(exe, exeArgs, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.error !== undefined) throw result.error;
-  return { ms, stdout: result.stdout, status: result.status };
+  const [user, system, status] = gnuTime === null ? [NaN, NaN, result.status] : readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+  return { ms, cpuMs: (user + system) * 1000, stdout: result.stdout, status };
 }
 
 const quantile = (values, q) => {
@@ -54,6 +64,7 @@ const quantile = (values, q) => {
 // Warm the page cache and Python's bytecode cache for both, then alternate so drift hits both alike.
 for (let i = 0; i < 3; i++) for (const name of Object.keys(commands)) once(name);
 const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+const cpu = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
 let doctorChecks = 0;
 let rtcqsChecks = 0;
 for (let i = 0; i < runs; i++) {
@@ -61,6 +72,7 @@ for (let i = 0; i < runs; i++) {
   for (const name of [...order, 'node -e 0', 'python3 -c pass']) {
     const run = once(name);
     times[name].push(run.ms);
+    cpu[name].push(run.cpuMs);
     if (name === 'doctor') {
       if (run.status !== 0 && run.status !== 1) throw new Error(`doctor exited ${run.status}`);
       doctorChecks = JSON.parse(run.stdout).checks.length;
@@ -71,7 +83,8 @@ for (let i = 0; i < runs; i++) {
 }
 
 const median = (name) => quantile(times[name], 0.5);
-const row = (name) => `${name.padEnd(16)} median ${median(name).toFixed(1).padStart(6)} ms   p90 ${quantile(times[name], 0.9).toFixed(1).padStart(6)} ms`;
+const row = (name) =>
+  `${name.padEnd(16)} median ${median(name).toFixed(1).padStart(6)} ms   p90 ${quantile(times[name], 0.9).toFixed(1).padStart(6)} ms   CPU median ${gnuTime === null ? '   n/a' : quantile(cpu[name], 0.5).toFixed(0).padStart(4)} ms`;
 const ratio = median('doctor') / median('rtcqs');
 process.stdout.write(
   [
@@ -80,7 +93,8 @@ process.stdout.write(
     row('rtcqs'),
     row('node -e 0'),
     row('python3 -c pass'),
-    `ratio doctor/rtcqs: ${ratio.toFixed(2)}  (goal ≤ 0.70)`,
+    `ratio doctor/rtcqs: ${ratio.toFixed(2)} wall${gnuTime === null ? '' : `, ${(quantile(cpu.doctor, 0.5) / quantile(cpu.rtcqs, 0.5)).toFixed(2)} CPU`}  (goal ≤ 0.70)`,
+    `load average while measuring: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     `checks: doctor ${doctorChecks}, rtcqs ${rtcqsChecks}  (goal ≥ 2x: ${doctorChecks >= 2 * rtcqsChecks ? 'met' : 'not met'})`,
     `doctor's own work above node's start-up: ${(median('doctor') - median('node -e 0')).toFixed(1)} ms; rtcqs's above python's: ${(median('rtcqs') - median('python3 -c pass')).toFixed(1)} ms`,
     '',

@@ -105,20 +105,21 @@ export class FactGatherer {
       cmdline: () => this.read('/proc/cmdline', parseCmdline),
       kernelConfig: async () => {
         const gz = await readBytes(files, '/proc/config.gz', 4 << 20);
+        let gzProblem = gz.ok ? '' : gz.reason;
         if (gz.ok) {
           try {
-            const text = gunzipSync(gz.bytes, { maxOutputLength: 16 << 20 }).toString('utf8');
-            const config = parseKernelConfig(text);
+            const config = parseKernelConfig(gunzipSync(gz.bytes, { maxOutputLength: 16 << 20 }).toString('utf8'));
             if (config.ok) return { ok: true, value: config.value, source: '/proc/config.gz' };
+            gzProblem = `/proc/config.gz: ${config.error}`;
           } catch (error) {
-            // fall through to /boot: a corrupt config.gz should not hide a good /boot/config-*
-            void error;
+            // A corrupt config.gz must not hide a good /boot/config-*, so fall through with the reason.
+            gzProblem = `/proc/config.gz is not valid gzip (${(error as Error).message})`;
           }
         }
         const release = await this.get('kernelRelease');
-        if (!release.ok) return missing(`no readable /proc/config.gz (${gz.ok ? 'not gzip' : gz.reason}) and no kernel release to find /boot/config-*`);
+        if (!release.ok) return missing(`${gzProblem}; no kernel release to find /boot/config-* (${release.reason})`);
         const boot = await this.read(`/boot/config-${release.value}`, parseKernelConfig, 4 << 20);
-        return boot.ok ? boot : missing(`no kernel configuration: /proc/config.gz (${gz.ok ? 'corrupt' : gz.reason}); ${boot.reason}`);
+        return boot.ok ? boot : missing(`${gzProblem}; ${boot.reason}`);
       },
       realtimeFlag: () => this.read('/sys/kernel/realtime', parseInteger),
       onlineCpus: () => this.read('/sys/devices/system/cpu/online', parseCpuSet),
@@ -299,7 +300,8 @@ export class FactGatherer {
   private async limitsConf(): Promise<Fact<LimitsEntry[]>> {
     const files = this.system.files;
     // NixOS points pam_limits at a store file (conf=/nix/store/…-limits.conf) instead of /etc/security.
-    const pamFiles = ['/etc/pam.d/login', '/etc/pam.d/systemd-user', '/etc/pam.d/sddm', '/etc/pam.d/common-session', '/etc/pam.d/system-login'];
+    // Every NixOS PAM service that loads pam_limits names the same store file; two are enough to find it.
+    const pamFiles = ['/etc/pam.d/login', '/etc/pam.d/systemd-user'];
     const [pam, dropIns] = await Promise.all([Promise.all(pamFiles.map((file) => files.readFile(file, { maxBytes: SMALL }))), files.readDir('/etc/security/limits.d')]);
     const storeConfs = [...new Set(pam.flatMap((file) => (file.ok ? pamLimitsConfFiles(file.text) : [])))];
     const paths = [
