@@ -164,3 +164,20 @@ test('`profile diff` compares the active profile with its shipped original, or t
   const human = await archibald(['profile', 'diff', 'studio', 'default']);
   assert.match(human.stdout, /agree on every field/);
 });
+
+test('setAtKey on random keys and values either edits or refuses with a usage error', async () => {
+  const fc = (await import('fast-check')).default;
+  const { ArchibaldError } = await import('../../src/errors.js');
+  const profile = JSON.parse(await readFile(DEFAULT, 'utf8')) as unknown;
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.constantFrom('pipewire.quantum', 'cpu', 'kernel.mode.x', 'version', '$schema')), fc.jsonValue(), (key, value) => {
+      try {
+        const edited = setAtKey(profile, key, value as never);
+        assert.deepEqual(diffProfiles(profile as never, edited).map((d) => d.key).every((changed) => changed.startsWith(key)), true);
+      } catch (error) {
+        assert.ok(error instanceof ArchibaldError && error.exitCode === 2 && !error.message.includes('\n'), String(error));
+      }
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -66,3 +66,28 @@ test('apply --live without PipeWire fails with one line and exit 1', async (t) =
   assert.equal(result.code, 1);
   assert.match(result.stderr, /^archibald: pw-metadata -n settings 0 clock\.min-quantum 16 failed: .*\n {2}is PipeWire running for this user\? \(systemctl --user status pipewire\)\n$/);
 });
+
+test('apply --live fails when PipeWire reports other values than it was given', async (t) => {
+  const { chmod, mkdir, writeFile } = await import('node:fs/promises');
+  const dir = await mkdtemp(path.join(tmpdir(), 'archibald-live-fake-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(path.join(dir, 'bin'));
+  // A daemon that accepts every set and keeps its old clock (what an unknown key would look like).
+  const fake = `#!/bin/sh
+if [ "$#" -gt 2 ]; then echo "set property: id:0 key:$4 value:$5 type:(null)"; exit 0; fi
+echo 'Found "settings" metadata 29'
+echo "update: id:0 key:'clock.min-quantum' value:'16' type:''"
+echo "update: id:0 key:'clock.max-quantum' value:'256' type:''"
+echo "update: id:0 key:'clock.force-rate' value:'0' type:''"
+echo "update: id:0 key:'clock.force-quantum' value:'0' type:''"
+`;
+  await writeFile(path.join(dir, 'bin/pw-metadata'), fake);
+  await chmod(path.join(dir, 'bin/pw-metadata'), 0o755);
+  const result = await archibald(['apply', '--live', '--file', path.join(REPO, 'profiles/live.json')], {
+    env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? ''}`, ARCHIBALD_ASSUME_NIXOS: '0' },
+  });
+  assert.deepEqual(
+    [result.code, result.stderr],
+    [1, 'archibald: PipeWire did not take the live settings: clock.force-rate: set 48000, PipeWire reports 0; clock.force-quantum: set 16, PipeWire reports 0\n'],
+  );
+});
