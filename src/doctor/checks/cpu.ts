@@ -27,16 +27,20 @@ export function deviceAccess(
   const rules = maybe(facts.udevRules);
   if (rules === undefined) return { verdict: 'unknown', evidence: [facts.deviceNodes.ok ? '' : facts.deviceNodes.reason, facts.udevRules.ok ? '' : facts.udevRules.reason].filter(Boolean) };
   const names = paths.map((path) => path.replace(/^\/dev\//, ''));
+  const glob = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  // A rule names the node by KERNEL=="rtc0" or by its device path (DEVPATH=="/devices/virtual/misc/cpu_dma_latency").
   const matching = rules.filter((rule: UdevRule) => {
-    const kernel = rule.matches.KERNEL;
-    return kernel !== undefined && names.some((name) => new RegExp(`^${kernel.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(name));
+    const { KERNEL: kernel, DEVPATH: devpath } = rule.matches;
+    return names.some((name) => (kernel !== undefined && glob(kernel).test(name)) || (devpath !== undefined && glob(devpath).test(`/devices/virtual/misc/${name}`)) || (devpath !== undefined && devpath.endsWith(`/${name}`)));
   });
   for (const rule of matching) {
-    const mode = rule.assigns.MODE === undefined ? null : parseInt(rule.assigns.MODE, 8);
     const group = rule.assigns.GROUP;
+    // udevd gives a node with a group but no MODE 0660 (0600 without a group).
+    const mode = rule.assigns.MODE !== undefined ? parseInt(rule.assigns.MODE, 8) : group !== undefined ? 0o660 : null;
     const tagged = rule.assigns.TAG?.includes('uaccess') ?? false;
     const grants = (group !== undefined && user.groups.includes(group) && mode !== null && (mode & (bit << 3)) !== 0) || (mode !== null && (mode & bit) !== 0) || (tagged && access === 'read');
-    if (grants) return { verdict: 'yes', evidence: [`${rule.source}: KERNEL=="${rule.matches.KERNEL}" ${Object.entries(rule.assigns).map(([k, v]) => `${k}="${v}"`).join(' ')}`] };
+    const where = rule.matches.KERNEL !== undefined ? `KERNEL=="${rule.matches.KERNEL}"` : `DEVPATH=="${rule.matches.DEVPATH ?? ''}"`;
+    if (grants) return { verdict: 'yes', evidence: [`${rule.source}: ${where} ${Object.entries(rule.assigns).map(([k, v]) => `${k}="${v}"`).join(' ')}`] };
   }
   return { verdict: 'no', evidence: [matching.length === 0 ? `no udev rule for ${names.join('/')} in ${facts.udevRules.ok ? facts.udevRules.source : ''}` : `udev rules for ${names.join('/')} do not grant ${user.name} ${access} access`] };
 }

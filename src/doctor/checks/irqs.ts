@@ -85,7 +85,7 @@ export const irqChecks: CheckDefinition[] = [
         summary: `${behind.length} audio IRQ thread${behind.length === 1 ? ' is' : 's are'} not above the other IRQ threads (highest other: ${highestOther}): a disk or network interrupt can delay the sound card’s`,
         evidence,
         fix: fix(context, {
-          nix: `archibald.audio.rtirq.enable = true; archibald.audio.rtirq.nameList = ${JSON.stringify(nameList.join(' '))};`,
+          nix: `archibald.audio.rtirq.enable = true; archibald.audio.rtirq.nameList = [ ${nameList.map((name) => JSON.stringify(name)).join(' ')} ];`,
           other: `install rtirq (Debian/Ubuntu: rtirq-init), set RTIRQ_NAME_LIST="${nameList.join(' ')}" in /etc/default/rtirq and enable its service`,
           nixos: `musnix.rtirq.enable = true; musnix.rtirq.nameList = ${JSON.stringify(nameList.join(' '))};`,
         }),
