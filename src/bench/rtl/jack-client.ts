@@ -12,17 +12,27 @@
  * stimulus' position in the recording is the loop's latency, read-before-write like jack_iodelay.
  */
 export const JACK_CLIENT_PY = String.raw`
-import ctypes, ctypes.util, json, sys, time
+import ctypes, ctypes.util, json, os, sys, time
 
 def fail(message, code=3):
     print(json.dumps({"error": message}), flush=True)
     sys.exit(code)
 
 stim_path, rec_path, tail, want_out, want_in, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
-try:
-    jack = ctypes.CDLL(ctypes.util.find_library("jack") or "libjack.so.0")
-except OSError as error:
-    fail("libjack is not installed: " + str(error))
+# The plain soname first, so LD_LIBRARY_PATH (pw-jack) decides; then ARCHIBALD_LIBJACK, which a
+# packager sets where no linker cache exists (NixOS); then whatever ldconfig knows.
+jack = None
+problems = []
+for candidate in ["libjack.so.0", os.environ.get("ARCHIBALD_LIBJACK"), ctypes.util.find_library("jack")]:
+    if not candidate:
+        continue
+    try:
+        jack = ctypes.CDLL(candidate)
+        break
+    except OSError as error:
+        problems.append(str(error))
+if jack is None:
+    fail("libjack is not installed or not found (set ARCHIBALD_LIBJACK to its path): " + "; ".join(problems))
 vp, cp, u32 = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint32
 class Range(ctypes.Structure):
     _fields_ = [("min", u32), ("max", u32)]
