@@ -65,5 +65,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `archibald doctor | head` closes our stdout early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+    throw error;
+  });
+}
+
 const exitCode = await main(process.argv.slice(2));
 process.exitCode = exitCode;
