@@ -8,7 +8,7 @@
  */
 import { ArchibaldError } from '../../errors.js';
 import { startProcess, type ManagedProcess } from '../../system/processes.js';
-import { parseStatusLine } from './parse.js';
+import { parseHistogram, parseStatusLine } from './parse.js';
 import type { Plan } from './plan.js';
 
 export type StoppedBy = 'signal' | 'watchdog' | null;
@@ -35,6 +35,7 @@ export interface MeasureHooks {
 const HANDLED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const LOAD_STARTUP_MS = 300;
 const MAX_OUTPUT = 64 << 20;
+const OUTPUT_SETTLE_MS = 1000;
 
 const lastLines = (text: string, count: number): string => text.trim().split('\n').slice(-count).join(' | ');
 
@@ -46,6 +47,19 @@ async function startLoad(argv: readonly string[]): Promise<ManagedProcess> {
     throw new ArchibaldError('TOOL_FAILED', `stress-ng exited at once (${early.code ?? early.signal}): ${lastLines(load.output().stderr, 3) || 'no message'}`);
   }
   return load;
+}
+
+/**
+ * startProcess() resolves `exited` on the child's 'exit' event, which can come before the last
+ * lines of its stdout pipe have been read; the histogram is exactly those last lines.
+ */
+async function finalOutput(child: ManagedProcess): Promise<{ stdout: string; stderr: string }> {
+  const deadline = performance.now() + OUTPUT_SETTLE_MS;
+  for (;;) {
+    const output = child.output();
+    if (parseHistogram(output.stdout).ok || performance.now() > deadline) return output;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export async function measure(plan: Plan, hooks: MeasureHooks = {}): Promise<Measurement> {
@@ -94,7 +108,7 @@ export async function measure(plan: Plan, hooks: MeasureHooks = {}): Promise<Mea
     }
     const exit = await measuring.exited;
     const loadProblem = load !== null && !load.isRunning() ? `stress-ng stopped early: ${lastLines(load.output().stderr, 2) || 'no message'}` : null;
-    const output = measuring.output();
+    const output = await finalOutput(measuring);
     return { stdout: output.stdout, stderr: output.stderr, exit, stoppedBy, elapsedS: elapsedS(), liveMaxUs, loadProblem };
   } finally {
     for (const timer of timers) clearTimeout(timer);
