@@ -1,13 +1,15 @@
 // Bundles the CLI (and the console's front end) with esbuild-wasm: pure JavaScript/WebAssembly,
 // so the same build runs unpatched inside the Nix sandbox where npm's native binaries do not.
 import { build } from 'esbuild-wasm';
-import { rmSync, existsSync } from 'node:fs';
+import { rmSync, existsSync, renameSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const dist = path.join(root, 'dist');
+const finalDist = path.join(root, 'dist');
+// Build beside dist/ and swap it in at the end, so a CLI started meanwhile never sees half a bundle.
+const dist = path.join(root, `dist.tmp-${process.pid}`);
 rmSync(dist, { recursive: true, force: true });
 
 await build({
@@ -48,3 +50,8 @@ if (existsSync(webDir)) {
     });
   }
 }
+
+const old = path.join(root, `dist.old-${process.pid}`);
+if (existsSync(finalDist)) renameSync(finalDist, old);
+renameSync(dist, finalDist);
+rmSync(old, { recursive: true, force: true });
