@@ -8,7 +8,7 @@ import { ArchibaldError } from '../../errors.js';
 import { startProcess, type ManagedProcess } from '../../system/processes.js';
 import { parseJackLine, type JackLine } from './jack.js';
 
-const WATCHER = String.raw`
+export const JACK_WATCHER_SOURCE = String.raw`
 import ctypes, ctypes.util, os, signal, sys, time
 lib = ctypes.CDLL(ctypes.util.find_library("jack") or "libjack.so.0")
 lib.jack_client_open.restype = ctypes.c_void_p
@@ -63,7 +63,7 @@ export interface JackConnection {
 const START_TIMEOUT_MS = 5000;
 
 export async function connectJack(options: { env: NodeJS.ProcessEnv; intervalMs: number; onLine: (line: JackLine) => void }): Promise<JackConnection> {
-  const child: ManagedProcess = startProcess(['python3', '-c', WATCHER, String(options.intervalMs / 1000)], { env: options.env, maxOutputBytes: 64 * 1024 });
+  const child: ManagedProcess = startProcess(['python3', '-c', JACK_WATCHER_SOURCE, String(options.intervalMs / 1000)], { env: options.env, maxOutputBytes: 64 * 1024 });
   let malformed = 0;
   let stopping = false;
   let resolveReady!: () => void;
