@@ -98,6 +98,9 @@ async function readJsonBody(c: Context): Promise<{ ok: true; body: unknown } | {
   }
 }
 
+/** A wait that never keeps the process alive on its own (open event streams must not delay Ctrl-C). */
+const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 const RESULT_KINDS: Record<'rt' | 'rtl' | 'xruns', ResultKind> = { rt: 'bench-rt', rtl: 'bench-rtl', xruns: 'bench-xruns' };
 
 /** The measured round trip from a saved `bench rtl` document, whatever nesting it uses. */
@@ -281,7 +284,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
       send(jobs.snapshot());
       const unsubscribe = jobs.subscribe(send);
       stream.onAbort(unsubscribe);
-      while (!stream.aborted && !stream.closed) await stream.sleep(15_000).then(() => stream.write(': keep-alive\n\n'));
+      while (!stream.aborted && !stream.closed) await idle(15_000).then(() => stream.write(': keep-alive\n\n'));
       unsubscribe();
     }),
   );
@@ -299,7 +302,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
         }
       });
       stream.onAbort(unsubscribe);
-      while (!ended && !stream.aborted && !stream.closed) await stream.sleep(1000);
+      while (!ended && !stream.aborted && !stream.closed) await idle(1000);
       unsubscribe();
       // Closing lets EventSource reconnect on its own after a failure, which retries the monitor.
       await stream.close();

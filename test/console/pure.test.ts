@@ -18,6 +18,8 @@ test('the form covers every field of the profile schema and round-trips the defa
   }
   const rate = sections.flatMap((s) => s.fields).find((field) => field.id === 'pipewire.rate');
   assert.equal(rate?.widget.kind, 'select');
+  const quantum = sections.flatMap((s) => s.fields).find((field) => field.id === 'pipewire.quantum');
+  assert.equal(quantum?.widget.kind, 'number', 'any quantum can be typed, so the schema can refuse it');
   const candidate = buildCandidate(defaultProfile, sections, initialRaw(defaultProfile, sections));
   assert.deepEqual(candidate, defaultProfile, 'an untouched form gives back the profile');
   assert.equal(profileSchema.safeParse(candidate).success, true);

@@ -22,11 +22,16 @@ export function Plot({ options, data, height = 240, rebuildKey = '', testId }: P
   useEffect(() => {
     const element = host.current;
     if (element === null) return undefined;
-    const width = Math.max(320, element.clientWidth);
+    // The element's content box: its padding must not push the chart (and its legend) outside.
+    const inner = (): number => {
+      const style = getComputedStyle(element);
+      return Math.max(320, element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+    };
+    const width = inner();
     const chart = new uPlot({ ...options, width, height }, latestData.current, element);
     plot.current = chart;
     const observer = new ResizeObserver(() => {
-      const next = Math.max(320, element.clientWidth);
+      const next = inner();
       if (next !== chart.width) chart.setSize({ width: next, height });
     });
     observer.observe(element);

@@ -9,7 +9,7 @@ export type Widget =
   | { kind: 'select'; options: Option[] }
   | { kind: 'multi'; options: Option[] }
   | { kind: 'list' }
-  | { kind: 'number' }
+  | { kind: 'number'; suggestions: Option[] }
   | { kind: 'text'; nullable: boolean; numericUnion: boolean; long: boolean }
   | { kind: 'fixed' };
 
@@ -42,10 +42,12 @@ function constOptions(node: Node): Option[] | null {
 function widgetFor(node: Node): Widget {
   if ('const' in node) return { kind: 'fixed' };
   const options = constOptions(node);
-  if (options !== null) return { kind: 'select', options };
   const type = node.type;
+  // A number with a list of good values (quantum) stays a number field with suggestions, so any
+  // value can be typed and the schema says what is wrong with it, as the CLI would.
+  if (type === 'number' || type === 'integer') return { kind: 'number', suggestions: options ?? [] };
+  if (options !== null) return { kind: 'select', options };
   if (type === 'boolean') return { kind: 'bool' };
-  if (type === 'number' || type === 'integer') return { kind: 'number' };
   if (type === 'array') {
     const items = asNode(node.items);
     const itemOptions = constOptions(items);

@@ -25,7 +25,8 @@ function RtResult({ document, source }: { document: unknown; source: string }) {
       title: 'Scheduling latency histogram',
       scales: { x: { time: false }, y: { distr: 3, log: 10 } },
       axes: [{ label: 'latency (µs)' }, { label: 'samples' }],
-      series: [{ label: 'µs' }, ...(histogram?.series ?? []).map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, points: { show: false } }))],
+      // Points, not lines: buckets are sparse and a line would invent samples between them.
+      series: [{ label: 'µs' }, ...(histogram?.series ?? []).map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], fill: PALETTE[i % PALETTE.length], paths: () => null, points: { show: true, size: 4 } }))],
     }),
     [histogram?.series.length],
   );
@@ -203,6 +204,9 @@ export function BenchPage() {
         <p class="muted" data-testid="no-results">No saved benchmark results yet.</p>
       ) : (
         <>
+          {(results.rt === null || finishedBench?.kind === 'bench-rt') && (results.xruns === null || finishedBench?.kind === 'bench-xruns') && results.rtl === null && (
+            <p class="muted">The run above is the latest saved result.</p>
+          )}
           {results.rt !== null && finishedBench?.kind !== 'bench-rt' && <RtResult document={results.rt.document} source={results.rt.file} />}
           {results.xruns !== null && finishedBench?.kind !== 'bench-xruns' && <XrunsResult document={results.xruns.document} source={results.xruns.file} />}
           {results.rtl !== null && (

@@ -5,6 +5,8 @@ import { errorText, getJson } from '../api.js';
 
 interface Stage {
   name: string;
+  /** How the model computed it (the latency capability's own words). */
+  formula?: string;
   frames: number;
   ms: number;
 }
@@ -144,7 +146,10 @@ export function LatencyPage() {
                   <td>
                     <span class="swatch" style={{ background: COLOURS[index % COLOURS.length] }} />
                   </td>
-                  <td>{stage.name}</td>
+                  <td title={stage.formula}>
+                    {stage.name}
+                    {stage.formula !== undefined && <div class="help">{stage.formula}</div>}
+                  </td>
                   <td class="num">{Number.isInteger(stage.frames) ? stage.frames : stage.frames.toFixed(1)}</td>
                   <td class="num">{stage.ms.toFixed(3)}</td>
                 </tr>

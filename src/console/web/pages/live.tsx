@@ -16,15 +16,16 @@ const emptySeries = (): Series => ({ t: [], load: [], xruns: [] });
 
 const loadOptions: Omit<uPlot.Options, 'width' | 'height'> = {
   title: 'DSP load',
-  scales: { x: { time: false }, y: { auto: false, range: [0, 100] } },
-  axes: [{ label: 'seconds ago', values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)}`) }, { label: '%' }],
+  // A fixed window: new samples enter on the right and scroll left.
+  scales: { x: { time: false, auto: false, range: [-WINDOW_S, 0] }, y: { auto: false, range: [0, 100] } },
+  axes: [{ label: 'seconds ago' }, { label: '%' }],
   series: [{ label: 's' }, { label: 'DSP load %', stroke: '#2563eb', fill: '#2563eb22', width: 1.5 }],
   legend: { show: true },
 };
 
 const xrunOptions: Omit<uPlot.Options, 'width' | 'height'> = {
   title: 'Xruns (timeline)',
-  scales: { x: { time: false }, y: { auto: false, range: (_u, _min, max) => [0, Math.max(1, max)] } },
+  scales: { x: { time: false, auto: false, range: [-WINDOW_S, 0] }, y: { auto: false, range: (_u, _min, max) => [0, Math.max(1, max)] } },
   axes: [{ label: 'seconds ago' }, { label: 'xruns' }],
   series: [{ label: 's' }, { label: 'new xruns', stroke: '#dc2626', fill: '#dc262655', width: 0, points: { show: true, size: 7, fill: '#dc2626' } }],
 };

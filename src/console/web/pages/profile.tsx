@@ -56,7 +56,19 @@ function Field({ field, value, issues, onChange }: { field: FieldSpec; value: Ra
   } else if (widget.kind === 'text' && widget.long) {
     control = <textarea name={field.id} rows={2} value={String(value ?? '')} onInput={(e) => onChange((e.currentTarget as HTMLTextAreaElement).value)} />;
   } else if (widget.kind === 'number') {
-    control = <input type="number" name={field.id} value={String(value ?? '')} aria-invalid={invalid} onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)} />;
+    const listId = widget.suggestions.length > 0 ? `suggest-${field.id}` : undefined;
+    control = (
+      <span>
+        <input type="number" name={field.id} list={listId} value={String(value ?? '')} aria-invalid={invalid} onInput={(e) => onChange((e.currentTarget as HTMLInputElement).value)} />
+        {listId !== undefined && (
+          <datalist id={listId}>
+            {widget.suggestions.map((option) => (
+              <option value={String(option)} />
+            ))}
+          </datalist>
+        )}
+      </span>
+    );
   } else {
     control = (
       <input
@@ -226,7 +238,7 @@ export function ProfilePage() {
           )}
           {actionError !== null && <p class="error">{actionError}</p>}
           {job !== null && (
-            <div class="job-output" data-testid="apply-output">
+            <div class="job-output" data-testid="apply-output" data-command={job.command} data-exit={String(job.exitCode)}>
               <p>
                 <code>{job.command}</code>: <b class={job.exitCode === 0 ? 'ok' : 'error'}>{job.exitCode === 0 ? 'succeeded' : `exit ${String(job.exitCode)}`}</b> {job.message}
               </p>
