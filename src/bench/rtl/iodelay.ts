@@ -31,7 +31,11 @@ export function parseIodelay(text: string): IodelayReading[] {
     }
     const extra = EXTRA.exec(line);
     const last = readings[readings.length - 1];
-    if (extra !== null && last !== undefined && last.extraFrames === null) last.extraFrames = Number(extra[1]);
+    if (extra !== null && last !== undefined && last.extraFrames === null) {
+      // jack_iodelay prints (measured - reported) as an unsigned 32-bit number: -256 comes out as 4294967040.
+      const raw = Number(extra[1]);
+      last.extraFrames = raw >= 2 ** 31 && raw < 2 ** 32 ? raw - 2 ** 32 : raw;
+    }
   }
   return readings;
 }

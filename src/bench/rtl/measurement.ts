@@ -71,7 +71,9 @@ export function buildMeasurement(input: MeasurementInput): MeasurementDocument {
     nominalFrames: input.nominalFrames,
     extraFrames: extra,
     // jack_iodelay's convention: half of the extra on the input side, half on the output side.
-    ardour: extra === null ? null : { systemicInputFrames: Math.round(extra / 2), systemicOutputFrames: Math.round(extra) - Math.round(extra / 2) },
+    // Negative means the server claims more latency than the loop has (a dummy or misreporting
+    // driver); Ardour cannot take a negative systemic latency, so there is nothing to enter.
+    ardour: extra === null || extra < 0 ? null : { systemicInputFrames: Math.round(extra / 2), systemicOutputFrames: Math.round(extra) - Math.round(extra / 2) },
     xruns: input.xruns,
     analysis: input.analysis,
     compare:
@@ -109,6 +111,9 @@ export function describeMeasurement(doc: MeasurementDocument): string[] {
   }
   lines.push(`confidence    ${doc.confidence.toFixed(3)}${doc.inverted ? '  polarity INVERTED' : ''}`);
   if (doc.extraFrames !== null && doc.compare === null) lines.push(`nominal       ${doc.nominalFrames} frames reported by the server for these ports; extra ${doc.extraFrames.toFixed(3)} frames`);
+  if (doc.extraFrames !== null && doc.extraFrames < 0) {
+    lines.push(`ardour        nothing to enter: the server reports ${doc.nominalFrames} frames for these ports, more than the ${doc.latencyFrames?.toFixed(3) ?? '-'} measured`);
+  }
   if (doc.ardour !== null) {
     lines.push(`ardour        systemic latency: input ${doc.ardour.systemicInputFrames}, output ${doc.ardour.systemicOutputFrames} frames (Window > Audio/MIDI Setup > Advanced)`);
   }

@@ -68,3 +68,48 @@ describe('PipeWire null-sink loop', () => {
     });
   }
 });
+
+/** jackd's dummy backend with monitor ports (-m): system:monitor_N carries what was played to system:playback_N. */
+async function startJackWithMonitors(period: number): Promise<{ env: NodeJS.ProcessEnv; stop: () => Promise<unknown> }> {
+  const { startProcess } = await import('../../../src/system/processes.js');
+  const name = `archibald-rtl-test-${process.pid}-${period}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_AUDIO_RESERVATION: '1' };
+  const child = startProcess(['jackd', '-n', name, '-d', 'dummy', '-r', '48000', '-p', String(period), '-m'], { env });
+  const stop = () => child.stop('SIGTERM', 3000);
+  const deadline = Date.now() + 10_000;
+  while (!(await run(['jack_lsp'], { timeoutMs: 2000, env })).ok) {
+    if (Date.now() > deadline || !child.isRunning()) {
+      await stop();
+      throw new Error(`jackd did not start: ${child.output().stderr.slice(-500)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { env, stop };
+}
+
+describe('JACK driver loop and a dead loop, through named ports', () => {
+  test('playback_1 -> the driver -> monitor_1 at period 64: one period, same as jack_iodelay', async (t) => {
+    if (!needTools(t, ['jackd', 'jack_iodelay', 'jack_connect', 'jack_lsp', 'python3', 'stdbuf'])) return;
+    const jack = await startJackWithMonitors(64);
+    t.after(() => jack.stop());
+    const result = await bench(['--playback', 'system:playback_1', '--capture', 'system:monitor_1', '--compare'], jack.env);
+    assert.ok(result.ok, result.ok ? '' : `${result.message}\n${result.stderr}`);
+    const doc = JSON.parse(result.stdout) as Measurement & { nominalFrames: number; ardour: unknown };
+    assert.ok(doc.latencyFrames !== null && Math.abs(doc.latencyFrames - 64) <= 0.05, `${doc.latencyFrames}`);
+    assert.ok(doc.compare?.latencyFrames != null && Math.abs(doc.latencyFrames - doc.compare.latencyFrames) <= 1);
+    // The dummy driver reports more port latency than its monitor loop has: nothing for Ardour.
+    assert.equal(doc.extraFrames, doc.latencyFrames - doc.nominalFrames);
+    if ((doc.extraFrames ?? 0) < 0) assert.equal(doc.ardour, null);
+  });
+
+  test("the dummy's silent capture port: no trace, exit 1, no number", async (t) => {
+    if (!needTools(t, ['jackd', 'jack_lsp', 'python3'])) return;
+    const jack = await startJackWithMonitors(128);
+    t.after(() => jack.stop());
+    const result = await bench(['--playback', 'system:playback_1', '--capture', 'system:capture_1'], jack.env);
+    assert.equal(result.exitCode, 1, result.stderr);
+    const doc = JSON.parse(result.stdout) as Measurement;
+    assert.equal(doc.latencyFrames, null);
+    assert.ok(doc.confidence < 0.1);
+  });
+});

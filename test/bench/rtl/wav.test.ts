@@ -116,6 +116,9 @@ Signal below threshold...
     assert.deepEqual(settledReading(readings), readings[1]);
     assert.equal(settledReading([]), null);
     assert.equal(parseIodelay('   64.000 frames      1.333 ms total roundtrip latency (Inv)\n')[0]?.inverted, true);
+    // Captured through jackd's dummy monitor port, where the driver reports more than the loop has.
+    const underflow = parseIodelay('   128.000 frames      2.667 ms total roundtrip latency\n\textra loopback latency: 4294967040 frames\n');
+    assert.equal(underflow[0]?.extraFrames, -256);
   });
 
   test('property: any text gives readings with finite numbers, never a throw', () => {
