@@ -87,9 +87,9 @@ export class FactGatherer {
     return this.system.files.readFile(path, { maxBytes }).then((file) => fromFile(file, path, parse));
   }
 
-  private async command(argv: readonly string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }> {
+  private async command(argv: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }> {
     if (!this.system.canRun) return { ok: false, reason: `needs ${argv[0]}, which is not run under --root (it would describe the host)` };
-    const result = await this.system.run(argv, { timeoutMs: this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS, maxOutputBytes: 8 << 20 });
+    const result = await this.system.run(argv, { timeoutMs: this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS, maxOutputBytes: 8 << 20, ...(env === undefined ? {} : { env }) });
     return result.ok ? { ok: true, stdout: result.stdout } : { ok: false, reason: result.message };
   }
 
@@ -219,7 +219,7 @@ export class FactGatherer {
       pipewireSettings: async () => {
         const running = await this.pipewireRunning();
         if (running !== null) return missing(running);
-        const result = await this.command(['pw-metadata', '-n', 'settings']);
+        const result = await this.command(['pw-metadata', '-n', 'settings'], await this.pipewireEnv());
         if (!result.ok) return missing(`pw-metadata: ${result.reason}`);
         const settings = parsePwMetadata(result.stdout);
         return settings.ok ? { ok: true, value: settings.value, source: 'pw-metadata -n settings' } : missing(settings.error);
@@ -227,7 +227,7 @@ export class FactGatherer {
       pipewireNodes: async () => {
         const running = await this.pipewireRunning();
         if (running !== null) return missing(running);
-        const result = await this.command(['pw-dump']);
+        const result = await this.command(['pw-dump'], await this.pipewireEnv());
         if (!result.ok) return missing(`pw-dump: ${result.reason}`);
         const nodes = parsePwDump(result.stdout);
         return nodes.ok ? { ok: true, value: nodes.value, source: 'pw-dump' } : missing(nodes.error);
@@ -245,6 +245,17 @@ export class FactGatherer {
       groups: group.ok ? group.value.map((entry) => ({ name: entry.name, id: entry.gid })) : [],
     }));
     return this.accountsPromise;
+  }
+
+  /**
+   * Under sudo the doctor is root but the PipeWire to ask is the judged user's: point the tools at
+   * that user's runtime directory (root may open the socket there).
+   */
+  private async pipewireEnv(): Promise<NodeJS.ProcessEnv | undefined> {
+    const own = this.options.process;
+    const user = await this.get('user');
+    if (own === undefined || own.uid !== 0 || !user.ok || user.value.isSelf || user.value.uid === null || user.value.uid === 0) return undefined;
+    return { ...own.env, XDG_RUNTIME_DIR: `/run/user/${user.value.uid}`, PIPEWIRE_RUNTIME_DIR: `/run/user/${user.value.uid}` };
   }
 
   private async pipewireRunning(): Promise<string | null> {

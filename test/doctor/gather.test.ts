@@ -38,3 +38,21 @@ test('NixOS: limits come from the store file that pam_limits is pointed at, not 
   assert.match(limits.source, /^\/nix\/store\/[a-z0-9]+-limits\.conf$/);
   assert.ok(limits.value.some((entry) => entry.domain === '@audio' && entry.item === 'rtprio' && entry.value === 95));
 });
+
+test('under sudo, PipeWire is asked in the judged user’s runtime directory, with a timeout', async () => {
+  const calls: Array<{ argv: readonly string[]; timeoutMs: number; runtime: string | undefined }> = [];
+  const base = systemAt(rootOf('stock'));
+  const system = {
+    ...base,
+    canRun: true,
+    run: async (argv: readonly string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }) => {
+      calls.push({ argv, timeoutMs: options.timeoutMs, runtime: options.env?.XDG_RUNTIME_DIR });
+      return { ok: true as const, exitCode: 0, stdout: "update: id:0 key:'clock.quantum' value:'32' type:''\n", stderr: '', durationMs: 1, truncated: false };
+    },
+  };
+  const gatherer = new FactGatherer(system, { process: { uid: 0, env: { SUDO_USER: 'alice', PATH: '/usr/bin' } } });
+  const settings = await gatherer.get('pipewireSettings');
+  assert.ok(settings.ok && settings.value['clock.quantum'] === '32');
+  assert.deepEqual(calls.map((call) => [call.argv.join(' '), call.runtime]), [['pw-metadata -n settings', '/run/user/1000']]);
+  assert.ok(calls.every((call) => call.timeoutMs > 0 && call.timeoutMs <= 5000));
+});
