@@ -157,8 +157,8 @@ export async function runBenchXrunsCommand(options: Record<string, unknown>): Pr
     const html = await writeOut(settings.out, report);
     if (!settings.json) process.stderr.write(`wrote ${html}\n`);
   }
-  // An interrupted run is reported but does not become "the latest result" others show.
-  if (!report.interrupted) await saveResult('bench-xruns', report);
+  // Interrupted or empty runs are reported but do not become "the latest result" others show.
+  if (!report.interrupted && report.verdict !== 'no-data') await saveResult('bench-xruns', report);
 
   if (settings.json) printJson(report);
   else process.stdout.write(renderHuman(report, colours(useColour(process.stdout))));
