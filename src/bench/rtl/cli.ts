@@ -11,6 +11,7 @@ export function registerBenchRtl(bench: Command): void {
     .option('--self-loop', "software loop: the client's output feeds its own input (JACK) / a sink's monitor (PipeWire)")
     .option('--playback <port>', 'JACK port (or PipeWire sink node name) the stimulus is played to (default: first physical playback port)')
     .option('--capture <port>', 'JACK port (or PipeWire source node name) recorded (default: first physical capture port)')
+    .option('--quantum <frames>', 'PipeWire: node.latency of the player and recorder (default: the configured clock.quantum)')
     .option('--stimulus-kind <kind>', 'noise, mls or sweep', 'noise')
     .option('--duration <s>', 'stimulus length in seconds', '1')
     .option('--level <dBFS>', 'stimulus peak level', '-12')

@@ -63,6 +63,8 @@ export async function runBenchRtlCommand(options: Options): Promise<number> {
   const selfLoop = options.selfLoop === true;
   const compare = options.compare === true;
   if (compare && backend !== 'jack') throw usageError('--compare runs jack_iodelay and needs --backend jack');
+  const quantum = numberOption('--quantum', str(options.quantum), { min: 16, max: 8192, integer: true });
+  if (quantum !== undefined && backend !== 'pipewire') throw usageError('--quantum applies to --backend pipewire (a JACK period is set on the server)');
   const playback = str(options.playback);
   const capture = str(options.capture);
 
@@ -100,6 +102,7 @@ export async function runBenchRtlCommand(options: Options): Promise<number> {
       ...(playback === undefined ? {} : { sink: playback }),
       ...(capture === undefined ? {} : { source: capture }),
       selfLoop,
+      ...(quantum === undefined ? {} : { quantum }),
     });
     estimate = estimateDelay(captured.reference, captured.recording);
     const analysis = toDocument(estimate, { rate: captured.rate, channel: 2, channels: 2, stimulusFrames: captured.reference.length, recordingFrames: captured.recording.length });

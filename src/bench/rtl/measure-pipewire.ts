@@ -21,6 +21,8 @@ export interface PipewireLoop {
   /** node.name of the capture node (hardware loop); ignored with selfLoop. */
   source?: string;
   selfLoop: boolean;
+  /** node.latency (frames) the player and recorder ask for; default: the graph's configured quantum. */
+  quantum?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -80,7 +82,14 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
     // Half a second of silence first: the links are made while the player is still silent.
     await writeFile(stimulusFile, encodeWavFloat32(RATE, [padded(stimulus, RATE / 2, RATE / 2)]));
     const sink = loop.sink ?? null;
-    const recorder = startProcess(['pw-record', '-P', `{ node.autoconnect = false node.name = ${RECORDER} }`, '--rate', String(RATE), '--channels', '2', '--format', 'f32', recordingFile], envOption);
+    // pw-cat asks for 100 ms (node.latency 4096 at 48 kHz) unless told otherwise, and the graph then
+    // runs at that quantum whatever is configured; ask for the configured quantum instead, as a
+    // low-latency application would.
+    const metadata = await run(['pw-metadata', '-n', 'settings', '0'], { timeoutMs: 3000, ...envOption });
+    if (!metadata.ok && metadata.reason === 'not-found') throw new ArchibaldError('TOOL_MISSING', 'pw-metadata is not installed (PipeWire tools)');
+    const quantum = loop.quantum ?? (metadata.ok ? parseQuantum(metadata.stdout) : null);
+    const latency = quantum === null ? [] : ['--latency', String(quantum)];
+    const recorder = startProcess(['pw-record', '-P', `{ node.autoconnect = false node.name = ${RECORDER} }`, '--rate', String(RATE), '--channels', '2', '--format', 'f32', ...latency, recordingFile], envOption);
     children.push(recorder);
     const referenceIn = await waitForPort('-i', `${RECORDER}:input_FL`, env, recorder);
     const returnIn = await waitForPort('-i', `${RECORDER}:input_FR`, env, recorder);
@@ -93,7 +102,7 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
       returnPort = await waitForPort('-o', `${loop.source}:`, env, recorder);
     }
     await link(returnPort, returnIn, env);
-    const player = startProcess(['pw-play', ...(sink === null ? [] : ['--target', sink]), '-P', `{ node.name = ${PLAYER} }`, stimulusFile], envOption);
+    const player = startProcess(['pw-play', ...(sink === null ? [] : ['--target', sink]), '-P', `{ node.name = ${PLAYER} }`, ...latency, stimulusFile], envOption);
     children.push(player);
     const referenceOut = await waitForPort('-o', `${PLAYER}:output_`, env, player);
     await link(referenceOut, referenceIn, env);
@@ -108,7 +117,6 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
     await sleep(200);
     // pw-record writes the WAV header's sizes when interrupted.
     await recorder.stop('SIGINT', 3000);
-    const metadata = await run(['pw-metadata', '-n', 'settings', '0'], { timeoutMs: 3000, ...envOption });
     const decoded = decodeWav(new Uint8Array(await readFile(recordingFile)), 'the pw-record capture');
     if (!decoded.ok) throw new ArchibaldError('TOOL_FAILED', decoded.error);
     const [reference, recording] = decoded.wav.channels;
@@ -117,7 +125,7 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
       reference,
       recording,
       rate: decoded.wav.rate,
-      quantum: (metadata.ok ? parseQuantum(metadata.stdout) : null) ?? 0,
+      quantum: quantum ?? 0,
       loop: loop.selfLoop ? `${sink ?? 'default sink'} -> its monitor` : `${sink ?? 'default sink'} -> cable -> ${loop.source ?? ''}`,
     };
   } finally {
