@@ -37,9 +37,16 @@ export interface DelayEstimate {
   lagsSearched: number;
   /** Frames of silence trimmed from the stimulus' start (already taken out of latencyFrames). */
   stimulusLeadFrames: number;
-  /** Normalised correlation around the peak, for plots. */
+  /** Normalised correlation around the peak, band-limited between frames (1/8 frame steps), for plots. */
   window: { lags: number[]; values: number[] };
+  /** Normalised |correlation| over a wider span (largest value per bin), to show the noise floor. */
+  overview: { lags: number[]; values: number[] };
 }
+
+const WINDOW_FRAMES = 24;
+const WINDOW_STEPS = 8;
+const OVERVIEW_FRAMES = 4096;
+const OVERVIEW_BINS = 512;
 
 export const CONFIDENCE_THRESHOLD = 0.5;
 /** Lags this close to the peak belong to it (its ringing), not to the noise floor. */
@@ -187,6 +194,7 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
     lagsSearched: 0,
     stimulusLeadFrames: active.start,
     window: { lags: [], values: [] },
+    overview: { lags: [], values: [] },
   };
   const stimulusFrames = active.end - active.start;
   if (stimulusFrames === 0 || recording.length === 0) return empty;
@@ -262,11 +270,22 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
   const sign = (r[peakLag] as number) < 0 ? -1 : 1;
   const refined = goldenMax((t) => sign * interpolate(r, t), peakLag - 1, peakLag + 1);
 
-  const lags: number[] = [];
-  const values: number[] = [];
-  for (let k = Math.max(0, peakLag - 48); k <= Math.min(size - 1, peakLag + 48); k++) {
-    lags.push(k - active.start);
-    values.push((r[k] as number) / peakAbs);
+  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+  const window = { lags: [] as number[], values: [] as number[] };
+  for (let i = -WINDOW_FRAMES * WINDOW_STEPS; i <= WINDOW_FRAMES * WINDOW_STEPS; i++) {
+    const t = peakLag + i / WINDOW_STEPS;
+    window.lags.push(round3(t - active.start));
+    window.values.push(round3(interpolate(r, t) / peakAbs));
+  }
+  const overview = { lags: [] as number[], values: [] as number[] };
+  const from = Math.max(0, peakLag - OVERVIEW_FRAMES);
+  const to = Math.min(maxLag, peakLag + OVERVIEW_FRAMES);
+  const binWidth = Math.max(1, Math.ceil((to - from + 1) / OVERVIEW_BINS));
+  for (let start = from; start <= to; start += binWidth) {
+    let largest = 0;
+    for (let k = start; k < Math.min(to + 1, start + binWidth); k++) largest = Math.max(largest, Math.abs(r[k] as number));
+    overview.lags.push(start - active.start);
+    overview.values.push(Math.max(1e-6, largest / peakAbs));
   }
   const found = confidence >= CONFIDENCE_THRESHOLD;
   return {
@@ -278,6 +297,7 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
     secondPeakRatio,
     lagsSearched,
     stimulusLeadFrames: active.start,
-    window: { lags, values },
+    window,
+    overview,
   };
 }

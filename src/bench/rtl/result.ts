@@ -105,17 +105,27 @@ const escape = (text: string): string => text.replace(/[&<>]/g, (c) => ({ '&': '
 /** The HTML report: a summary table, the correlation around its peak, and the JSON. */
 export function analysisPage(title: string, rows: Array<[string, string]>, estimate: DelayEstimate, document: unknown): PageSpec {
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`;
+  const peak = document !== null && typeof document === 'object' && 'latencyFrames' in document ? (document as { latencyFrames: unknown }).latencyFrames : null;
   const charts =
     estimate.window.lags.length === 0
       ? []
       : [
           {
-            title: 'Whitened cross-correlation around its peak (GCC-PHAT, normalised)',
+            title: `Whitened cross-correlation around its peak${typeof peak === 'number' ? ` (maximum at ${peak.toFixed(3)} frames)` : ''}`,
             xLabel: 'lag (frames)',
-            yLabel: 'correlation',
+            yLabel: 'correlation (peak = 1)',
             x: estimate.window.lags,
-            series: [{ label: 'r(lag)', values: estimate.window.values }],
+            series: [{ label: 'r, band-limited between frames', values: estimate.window.values }],
             kind: 'line' as const,
+          },
+          {
+            title: 'The peak against the noise floor (largest |r| per bin, log scale)',
+            xLabel: 'lag (frames)',
+            yLabel: '|r| / peak',
+            x: estimate.overview.lags,
+            series: [{ label: '|r|', values: estimate.overview.values }],
+            kind: 'line' as const,
+            logY: true,
           },
         ];
   return {

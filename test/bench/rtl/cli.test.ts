@@ -4,7 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { run } from '../../../src/system/run.js';
+import { launchChromium } from '../../console/browser.js';
+import { needTools } from '../../helpers/tools.js';
 import { makeStimulus, padded, whiteNoise } from '../../../src/bench/rtl/stimulus.js';
 import { syntheticRecording } from '../../../src/bench/rtl/synthetic.js';
 import { encodeWavFloat32, encodeWavInt } from '../../../src/bench/rtl/wav.js';
@@ -52,6 +55,30 @@ describe('archibald bench rtl analyze', () => {
     assert.doesNotMatch(html, /<script src=/, 'self-contained');
     const json = JSON.parse(await readFile(path.join(out, 'bench-rtl.json'), 'utf8')) as { latencyFrames: number };
     assert.ok(Math.abs(json.latencyFrames - 1480.6) <= 0.05);
+  });
+
+  test('the HTML report renders both charts offline in Chromium', async (t) => {
+    if (!needTools(t, ['chromium'])) return;
+    const out = file('browser');
+    const result = await cli(['--stimulus', file('stimulus.wav'), '--recording', file('loop.wav'), '--out', out, '--json']);
+    assert.ok(result.ok);
+    const browser = await launchChromium();
+    try {
+      const blocked: string[] = [];
+      await browser.context.route('**/*', (route) => {
+        if (route.request().url().startsWith('file:')) return route.continue();
+        blocked.push(route.request().url());
+        return route.abort();
+      });
+      const page = await browser.context.newPage();
+      await page.goto(pathToFileURL(path.join(out, 'bench-rtl.html')).href);
+      await page.waitForSelector('html[data-charts-ready]', { timeout: 15_000 });
+      assert.equal(await page.locator('.uplot').count(), 2);
+      assert.deepEqual(blocked, []);
+      assert.match(await page.innerText('body'), /maximum at 1480\.\d{3} frames/);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('no trace of the stimulus: exit 1, latency null, confidence near 0', async () => {
