@@ -129,3 +129,12 @@ export const numberField = (document: unknown, key: string): number | null => {
   const value = record(document)?.[key];
   return isNumber(value) ? value : null;
 };
+
+/** DSP load (0..1) and xruns per interval over a `bench xruns` session, when the document has them. */
+export function xrunsTimeline(document: unknown): { t: number[]; load: number[]; xruns: number[] } | null {
+  const timeline = record(document)?.timeline;
+  if (!Array.isArray(timeline)) return null;
+  const rows = timeline.map(record).filter((row): row is Record<string, unknown> => row !== null && isNumber(row.tS) && isNumber(row.dspLoad));
+  if (rows.length === 0) return null;
+  return { t: rows.map((row) => row.tS as number), load: rows.map((row) => row.dspLoad as number), xruns: rows.map((row) => (isNumber(row.xruns) ? row.xruns : 0)) };
+}

@@ -1,5 +1,6 @@
 /** Pure: the report's data as an HTML page description (renderPage) and as Markdown for an issue. */
 import { pageSpec as benchRtPageSpec, type BenchRtReport } from '../bench/rt/report.js';
+import { pageSpec as benchXrunsPageSpec, type BenchXrunsReport } from '../bench/xruns/report.js';
 import type { GroupedDoctor } from '../console/doctor-data.js';
 import { numberField, rtHistogram, rtThreads, xrunEvents } from './bench-data.js';
 import type { ReportData, SavedResult } from './gather.js';
@@ -56,22 +57,39 @@ function doctorSection(data: ReportData): PageSection {
   return { heading: 'Doctor', html: counts + byGroup };
 }
 
+const sourceLine = (saved: SavedResult): string => `<p class="skip">From ${escapeHtml(saved.file)}</p>`;
+
+/**
+ * The bench's own page sections (the same tables and charts as `bench … --out`), when the saved
+ * document has the shape that code expects; null for an older or damaged document.
+ */
+function ownSections<T>(saved: SavedResult, label: string, matches: (document: unknown) => document is T, spec: (document: T, escape: (text: string) => string) => PageSpec): PageSection[] | null {
+  if (!matches(saved.document)) return null;
+  try {
+    return spec(saved.document, escapeHtml).sections.map((section, index) => ({
+      ...section,
+      heading: `${label}: ${section.heading}`,
+      html: (index === 0 ? sourceLine(saved) : '') + (section.html ?? ''),
+    }));
+  } catch {
+    return null;
+  }
+}
+
 function isBenchRtReport(document: unknown): document is BenchRtReport {
   const doc = document as Partial<BenchRtReport> | null;
   return doc?.version === 1 && doc.tool === 'cyclictest' && Array.isArray(doc.histogram) && Array.isArray(doc.threads) && Array.isArray(doc.cyclictest?.argv);
 }
 
+function isBenchXrunsReport(document: unknown): document is BenchXrunsReport {
+  const doc = document as Partial<BenchXrunsReport> | null;
+  return doc?.version === 1 && typeof doc.source === 'string' && Array.isArray(doc.xrunTimesS) && Array.isArray(doc.timeline) && Array.isArray(doc.drivers);
+}
+
 function rtSections(saved: SavedResult): PageSection[] {
-  const source = `<p class="skip">From ${escapeHtml(saved.file)}</p>`;
-  if (isBenchRtReport(saved.document)) {
-    try {
-      // The bench's own page description: the same table and histogram as `bench rt --out`.
-      const page = benchRtPageSpec(saved.document, escapeHtml);
-      return page.sections.map((section, index) => ({ ...section, heading: `Scheduling latency: ${section.heading}`, html: (index === 0 ? source : '') + (section.html ?? '') }));
-    } catch {
-      // An older or damaged document: fall through to the generic rendering.
-    }
-  }
+  const own = ownSections(saved, 'Scheduling latency', isBenchRtReport, benchRtPageSpec);
+  if (own !== null) return own;
+  const source = sourceLine(saved);
   const threads = rtThreads(saved.document);
   const histogram = rtHistogram(saved.document);
   const charts: ChartSpec[] =
@@ -93,11 +111,15 @@ function rtSections(saved: SavedResult): PageSection[] {
   ];
 }
 
+function xrunsSections(saved: SavedResult): PageSection[] {
+  return ownSections(saved, 'Xruns', isBenchXrunsReport, benchXrunsPageSpec) ?? [xrunsSection(saved)];
+}
+
 function xrunsSection(saved: SavedResult): PageSection {
   const doc = saved.document;
   const events = xrunEvents(doc);
   const duration = numberField(doc, 'durationS');
-  const summary = `<p class="skip">From ${escapeHtml(saved.file)}</p><p><b>${numberField(doc, 'xruns') ?? '?'}</b> xruns in ${numberField(doc, 'cycles') ?? '?'} cycles (${
+  const summary = `${sourceLine(saved)}<p><b>${numberField(doc, 'xruns') ?? '?'}</b> xruns in ${numberField(doc, 'cycles') ?? '?'} cycles (${
     numberField(doc, 'xrunPercent')?.toFixed(3) ?? '?'
   } %) over ${duration ?? '?'} s.</p>`;
   // Empty points at 0 and at the end make the axis span the whole session, not just the xruns.
@@ -120,7 +142,7 @@ function rtlSection(saved: SavedResult): PageSection {
   const confidence = numberField(doc, 'confidence');
   return {
     heading: 'Round-trip latency (bench rtl)',
-    html: `<p class="skip">From ${escapeHtml(saved.file)}</p><p>${ms === null ? 'no figure' : `<b>${ms.toFixed(3)} ms</b>`}${frames === null ? '' : ` (${frames.toFixed(2)} frames)`}${
+    html: `${sourceLine(saved)}<p>${ms === null ? 'no figure' : `<b>${ms.toFixed(3)} ms</b>`}${frames === null ? '' : ` (${frames.toFixed(2)} frames)`}${
       confidence === null ? '' : `, confidence ${confidence.toFixed(2)}`
     }</p><pre>${escapeHtml(JSON.stringify(doc, null, 2).slice(0, 4000))}</pre>`,
   };
@@ -131,7 +153,7 @@ export function reportPage(data: ReportData): PageSpec {
     .map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`)
     .join('')}</tbody></table>`;
   const { rt, rtl, xruns } = data.results;
-  const benches: PageSection[] = [...(rt === null ? [] : rtSections(rt)), ...(xruns === null ? [] : [xrunsSection(xruns)]), ...(rtl === null ? [] : [rtlSection(rtl)])];
+  const benches: PageSection[] = [...(rt === null ? [] : rtSections(rt)), ...(xruns === null ? [] : xrunsSections(xruns)), ...(rtl === null ? [] : [rtlSection(rtl)])];
   const profile = data.profile.ok
     ? `<p>From <code>${escapeHtml(data.profile.value.path)}</code></p><pre>${escapeHtml(JSON.stringify(data.profile.value.profile, null, 2))}</pre>`
     : `<p class="fail">${escapeHtml(data.profile.reason)}</p>`;

@@ -36,7 +36,7 @@ async function openPage(page: Page, id: string): Promise<void> {
 }
 
 test('console in Chromium: every page shows real data; the form refuses a bad quantum; token and Origin are enforced', async (t) => {
-  if (!needTools(t, ['chromium', 'pipewire', 'wireplumber', 'pw-cat', 'sox', 'cyclictest'])) return;
+  if (!needTools(t, ['chromium', 'pipewire', 'wireplumber', 'pw-cat', 'pw-metadata', 'sox', 'cyclictest'])) return;
   await mkdir(shots, { recursive: true });
   const state = await mkdtemp(path.join(tmpdir(), 'archibald-console-e2e-'));
   t.after(() => rm(state, { recursive: true, force: true }));
@@ -142,6 +142,15 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
   await page.locator('[data-testid="rt-result"] [data-testid="rt-histogram"] .uplot').first().waitFor({ timeout: 30_000 });
   assert.match(await page.locator('[data-testid="bench-job"]').innerText(), /archibald bench rt --load none --duration 2/);
   await page.screenshot({ path: path.join(shots, 'bench.png'), fullPage: true });
+
+  // Then a real 2 s `bench xruns` on the test daemon: the session's DSP load and xrun timeline.
+  await page.check('input[name="kind"] >> nth=1');
+  await page.fill('input[name="duration"]', '2');
+  await page.click('[data-testid="bench-start"]');
+  await page.locator('[data-testid="xruns-result"] [data-testid="xrun-timeline"] .uplot').first().waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('[data-testid="bench-job"]').innerText(), /archibald bench xruns --backend pipewire --duration 2/);
+  assert.match(await page.locator('[data-testid="xruns-result"]').first().innerText(), /\d+ xruns in [1-9]\d* cycles/);
+  await page.screenshot({ path: path.join(shots, 'bench-xruns.png'), fullPage: true });
 
   // The API without the session, and with it from a foreign Origin.
   const anonymous = await page.evaluate(async () => (await fetch('/api/info', { credentials: 'omit' })).status);

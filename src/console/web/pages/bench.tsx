@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { JobSnapshot } from '../../jobs.js';
-import { numberField, rtHistogram, rtThreads, xrunEvents } from '../../../report/bench-data.js';
+import { numberField, rtHistogram, rtThreads, xrunEvents, xrunsTimeline } from '../../../report/bench-data.js';
 import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
 import { Plot } from '../chart.js';
 
@@ -71,27 +71,38 @@ function RtResult({ document, source }: { document: unknown; source: string }) {
   );
 }
 
+const sessionLoadOptions: Omit<uPlot.Options, 'width' | 'height'> = {
+  title: 'DSP load over the session',
+  scales: { x: { time: false }, y: { auto: false, range: [0, 100] } },
+  axes: [{ label: 'seconds into the session' }, { label: '%' }],
+  series: [{ label: 's' }, { label: 'DSP load %', stroke: '#2563eb', fill: '#2563eb22', width: 1.5 }],
+};
+
 function XrunsResult({ document, source }: { document: unknown; source: string }) {
   const events = xrunEvents(document);
+  const timeline = xrunsTimeline(document);
   const duration = numberField(document, 'durationS');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       title: 'Xrun timeline',
-      scales: { x: { time: false, range: [0, Math.max(1, duration ?? 1)] }, y: { auto: false, range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: false, auto: false, range: [0, Math.max(1, duration ?? 1)] }, y: { auto: false, range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [{ label: 'seconds into the session' }, { label: 'xruns' }],
       series: [{ label: 's' }, { label: 'xruns', stroke: '#dc2626', width: 0, points: { show: true, size: 7, fill: '#dc2626' } }],
     }),
     [duration],
   );
   const data = useMemo(() => [events.map(([t]) => t), events.map(([, n]) => n)] as uPlot.AlignedData, [document]);
+  const loadData = useMemo(() => (timeline === null ? null : ([timeline.t, timeline.load.map((v) => v * 100)] as uPlot.AlignedData)), [document]);
+  const percent = numberField(document, 'xrunPercent');
   return (
     <div class="result" data-testid="xruns-result">
       <h3>
         Xruns <span class="muted">({source})</span>
       </h3>
       <p>
-        {numberField(document, 'xruns') ?? '?'} xruns in {numberField(document, 'cycles') ?? '?'} cycles ({numberField(document, 'xrunPercent')?.toFixed(3) ?? '?'} %) over {duration ?? '?'} s
+        {numberField(document, 'xruns') ?? '?'} xruns in {numberField(document, 'cycles') ?? '?'} cycles ({percent === null ? 'no cycles ran' : `${percent.toFixed(3)} %`}) over {duration ?? '?'} s
       </p>
+      {loadData !== null && <Plot options={sessionLoadOptions} data={loadData} height={180} testId="xruns-load" />}
       <Plot options={options} data={data} height={160} rebuildKey={String(duration)} testId="xrun-timeline" />
     </div>
   );
