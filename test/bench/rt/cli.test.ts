@@ -1,7 +1,8 @@
 /**
  * End to end with the real cyclictest and stress-ng: `node bin/archibald.js bench rt …` (needs
- * `npm run build` first). Every child the CLI starts inherits a unique marker in its environment,
- * so /proc tells exactly which cyclictest/stress-ng processes are ours, before and after.
+ * `npm run build` first, or ARCHIBALD_TEST_FROM_SOURCE=1). Each CLI run gets a unique marker in its
+ * environment, and its children their own sessions, so /proc tells exactly which cyclictest and
+ * stress-ng processes are ours, during the run and after it.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
