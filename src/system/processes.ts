@@ -94,10 +94,10 @@ export function startProcess(argv: readonly string[], options: StartOptions = {}
       collected.stderr += `${error.message}\n`;
       resolve({ code: null, signal: null });
     });
-    child.on('exit', (code, signal) => {
+    child.on('exit', () => {
       running = false;
       live.delete(child);
-      // Reap anything the child left in its group.
+      // Reap anything the child left in its group (it would also hold our pipes open).
       if (child.pid !== undefined) {
         try {
           process.kill(-child.pid, 'SIGKILL');
@@ -105,6 +105,12 @@ export function startProcess(argv: readonly string[], options: StartOptions = {}
           // group already empty
         }
       }
+    });
+    // 'close' comes after 'exit' once stdout/stderr are drained, so the last lines (cyclictest's
+    // histogram, printed as it exits) have reached the listeners before anyone sees it finished.
+    child.on('close', (code, signal) => {
+      running = false;
+      live.delete(child);
       resolve({ code, signal });
     });
   });
