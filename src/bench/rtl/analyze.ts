@@ -201,7 +201,8 @@ export function estimateDelay(stimulus: Float32Array, recording: Float32Array): 
 
   // Circular correlation is exact for lags 0..N-stimulusFrames when N >= recording length, so the
   // transform need not hold recording + stimulus: half the size, twice the speed.
-  const size = nextPowerOfTwo(Math.max(recording.length, stimulusFrames));
+  // At least 64: fft.js needs a size of 4 or more, and the half-size inverse halves it again.
+  const size = nextPowerOfTwo(Math.max(64, recording.length, stimulusFrames));
   const X = spectrum(stimulus, active.start, active.end, stimulusDc, size);
   const Y = spectrum(recording, 0, recording.length, recordingDc, size);
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { inputError, usageError } from '../../errors.js';
-import { numberOption, printJson } from '../../output.js';
+import { numberOption, printJson, wantProgress } from '../../output.js';
 import { renderPage } from '../../report/html.js';
 import { saveResult, writeFileAtomic } from '../../system/state.js';
 import { readBytes } from './files.js';
@@ -68,6 +68,10 @@ export async function runBenchRtlCommand(options: Options): Promise<number> {
   const playback = str(options.playback);
   const capture = str(options.capture);
 
+  if (wantProgress()) {
+    const where = selfLoop ? 'the software loop' : `${playback ?? 'the first physical output'} -> ${capture ?? 'the first physical input'}`;
+    process.stderr.write(`playing ${durationS} s of ${kind} through ${where}${compare ? ', then jack_iodelay on the same loop' : ''}...\n`);
+  }
   let measured: MeasurementDocument;
   let estimate: Analysis['estimate'];
   if (backend === 'jack') {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { CONFIDENCE_THRESHOLD, estimateDelay } from '../../../src/bench/rtl/analyze.js';
 import { makeStimulus, padded, whiteNoise, type StimulusKind } from '../../../src/bench/rtl/stimulus.js';
 import { syntheticRecording, type Impairments } from '../../../src/bench/rtl/synthetic.js';
@@ -90,5 +91,22 @@ describe('no trace of the stimulus', () => {
     const estimate = estimateDelay(new Float32Array(100), whiteNoise(1000, 0.1, 1));
     assert.equal(estimate.latencyFrames, null);
     assert.equal(estimate.confidence, 0);
+  });
+});
+
+describe('estimateDelay on arbitrary input', () => {
+  test('property: any samples (NaN-free) give confidence in 0..1 and either null or a lag inside the recording', () => {
+    const samples = (max: number) => fc.float32Array({ maxLength: max, noNaN: true, noDefaultInfinity: true, min: -4, max: 4 });
+    fc.assert(
+      fc.property(samples(300), samples(2000), (stimulus, recording) => {
+        const estimate = estimateDelay(stimulus, recording);
+        assert.ok(estimate.confidence >= 0 && estimate.confidence <= 1, `confidence ${estimate.confidence}`);
+        if (estimate.latencyFrames !== null) {
+          assert.ok(Number.isFinite(estimate.latencyFrames));
+          assert.ok(estimate.latencyFrames > -1 - stimulus.length && estimate.latencyFrames < recording.length + 1);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
