@@ -75,7 +75,12 @@ export function liveMismatches(plan: LivePlan, reported: Record<string, string>)
     .map(({ key, value }) => `${key}: set ${value}, PipeWire reports ${reported[key] ?? 'nothing'}`);
 }
 
-/** /etc/os-release says NixOS: ID=nixos (quoted or not). */
+/**
+ * /etc/os-release says NixOS: ID=nixos, or a NixOS derivative such as ArchibaldOS itself
+ * (NixOS writes ID_LIKE=nixos whenever system.nixos.distroId is changed).
+ */
 export function osReleaseIsNixos(text: string): boolean {
-  return /^ID=("?)nixos\1\s*$/m.test(text);
+  if (/^ID=("?)nixos\1\s*$/m.test(text)) return true;
+  const like = /^ID_LIKE=("?)([^"\n]*)\1\s*$/m.exec(text)?.[2] ?? '';
+  return like.split(/\s+/).includes('nixos');
 }

@@ -153,3 +153,17 @@ test('apply: Ctrl-C during the dry-build stops it and restores the profile', asy
   assert.equal(await readFile(path.join(r.flake, 'profile.json'), 'utf8'), r.previous);
   assert.match(result.stderr, /archibald: nixos-rebuild dry-build could not run or was stopped.*; restored the previous .*profile\.json; nothing was activated/);
 });
+
+test('NixOS is recognised from os-release, including derivatives such as ArchibaldOS (ID_LIKE)', async () => {
+  const { osReleaseIsNixos } = await import('../../src/profile/apply-plan.js');
+  const cases: Array<[string, boolean]> = [
+    ['ID=nixos\nNAME=NixOS\n', true],
+    ['ID="nixos"\n', true],
+    ['ID=archibaldos\nID_LIKE=nixos\nNAME=ArchibaldOS\n', true],
+    ['ID=foo\nID_LIKE="debian nixos"\n', true],
+    ['ID=debian\nNAME="Debian GNU/Linux"\n', false],
+    ['ID=ubuntu\nID_LIKE=debian\n', false],
+    ['ID=nixosish\n', false],
+  ];
+  for (const [text, expected] of cases) assert.equal(osReleaseIsNixos(text), expected, JSON.stringify(text));
+});
