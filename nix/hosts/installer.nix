@@ -34,13 +34,18 @@ in
         url = "github:archibaldos/archibaldos";
         inherit (self) rev narHash;
       };
-      # The flake inputs' sources, so an offline install evaluates without downloading them.
-      storeContents = map (input: input.outPath) [
-        self
-        archibaldInputs.nixpkgs
-        archibaldInputs.musnix
-        archibaldInputs.disko
-      ];
+      # The live ISO has no network. The flake inputs' sources let an install evaluate offline, and
+      # the reference installed system carries the closure it builds from: the PREEMPT_RT kernel
+      # and the audio packages. That makes building the ISO compile the RT kernel once (then it
+      # is in your store or cache), so installing never has to.
+      storeContents =
+        map (input: input.outPath) [
+          self
+          archibaldInputs.nixpkgs
+          archibaldInputs.musnix
+          archibaldInputs.disko
+        ]
+        ++ [ self.nixosConfigurations.archibaldOS.config.system.build.toplevel ];
     };
     users = {
       enable = true;
