@@ -84,11 +84,52 @@ function activeRange(x: Float32Array): { start: number; end: number } {
   return { start, end };
 }
 
+/** cos and sin of 2*pi*k/size for k < size/2, interleaved; shared by the forward and inverse packing. */
+const twiddles = new Map<number, Float64Array>();
+function twiddleTable(size: number): Float64Array {
+  let table = twiddles.get(size);
+  if (table === undefined) {
+    const m = size / 2;
+    table = new Float64Array(2 * m);
+    for (let k = 0; k < m; k++) {
+      table[2 * k] = Math.cos((2 * Math.PI * k) / size);
+      table[2 * k + 1] = Math.sin((2 * Math.PI * k) / size);
+    }
+    twiddles.set(size, table);
+  }
+  return table;
+}
+
+/**
+ * Half spectrum (bins 0..size/2, interleaved re/im) of x[from..to) - dc, zero-padded to `size`,
+ * with one complex FFT of size/2: even samples as the real part, odd as the imaginary part, then
+ * untangled. Forward and inverse then share one FFT size, so only one fft.js table is built (its
+ * constructor alone costs tens of milliseconds at these sizes).
+ */
 function spectrum(x: Float32Array, from: number, to: number, dc: number, size: number): Float64Array {
-  const input = new Float64Array(size);
-  for (let i = from; i < to; i++) input[i - from] = (x[i] as number) - dc;
-  const out = new Float64Array(2 * size);
-  fftOf(size).realTransform(out, input);
+  const m = size / 2;
+  const packed = new Float64Array(size);
+  for (let i = from; i < to; i++) packed[i - from] = (x[i] as number) - dc;
+  const z = new Float64Array(size);
+  fftOf(m).transform(z, packed);
+  const table = twiddleTable(size);
+  const out = new Float64Array(2 * (m + 1));
+  for (let k = 0; k <= m; k++) {
+    const a = k % m;
+    const b = (m - k) % m;
+    const zr = z[2 * a] as number;
+    const zi = z[2 * a + 1] as number;
+    const cr = z[2 * b] as number;
+    const ci = -(z[2 * b + 1] as number);
+    const er = (zr + cr) / 2;
+    const ei = (zi + ci) / 2;
+    const or = (zi - ci) / 2;
+    const oi = -(zr - cr) / 2;
+    const c = k === m ? -1 : (table[2 * k] as number);
+    const sn = k === m ? 0 : (table[2 * k + 1] as number);
+    out[2 * k] = er + c * or + sn * oi;
+    out[2 * k + 1] = ei + c * oi - sn * or;
+  }
   return out;
 }
 
@@ -132,18 +173,9 @@ function goldenMax(f: (t: number) => number, a: number, b: number): number {
  * the even samples become the real part and the odd samples the imaginary part of that
  * transform (the standard packing), which halves the inverse transform's cost.
  */
-const twiddles = new Map<number, Float64Array>();
 function realInverse(Zr: Float64Array, Zi: Float64Array, size: number): Float64Array {
   const m = size / 2;
-  let table = twiddles.get(size);
-  if (table === undefined) {
-    table = new Float64Array(2 * m);
-    for (let k = 0; k < m; k++) {
-      table[2 * k] = Math.cos((2 * Math.PI * k) / size);
-      table[2 * k + 1] = Math.sin((2 * Math.PI * k) / size);
-    }
-    twiddles.set(size, table);
-  }
+  const table = twiddleTable(size);
   const packed = new Float64Array(2 * m);
   for (let k = 0; k < m; k++) {
     const zr = Zr[k] as number;
