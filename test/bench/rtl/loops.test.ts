@@ -3,7 +3,10 @@
  * same loop in the same run) and a PipeWire null sink whose monitor is recorded.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { run } from '../../../src/system/run.js';
 import { startJack, startPipewire } from '../../helpers/daemons.js';
 import { needTools } from '../../helpers/tools.js';
@@ -18,8 +21,14 @@ interface Measurement {
   compare: { latencyFrames: number | null; differenceFrames: number | null; agree: boolean | null } | null;
 }
 
+let stateDir = '';
+before(async () => {
+  stateDir = await mkdtemp(path.join(tmpdir(), 'archibald-rtl-state-'));
+});
+after(async () => rm(stateDir, { recursive: true, force: true }));
+
 const bench = (args: string[], env: NodeJS.ProcessEnv) =>
-  run([process.execPath, 'bin/archibald.js', 'bench', 'rtl', ...args, '--json', '--duration', '0.3'], { timeoutMs: 60_000, env: { ...env, ARCHIBALD_STATE_DIR: '/tmp/archibald-rtl-test-state' } });
+  run([process.execPath, 'bin/archibald.js', 'bench', 'rtl', ...args, '--json', '--duration', '0.3'], { timeoutMs: 60_000, env: { ...env, ARCHIBALD_STATE_DIR: stateDir } });
 
 describe('JACK dummy loop: archibald vs jack_iodelay', () => {
   for (const period of [32, 64, 128, 256]) {
@@ -37,6 +46,10 @@ describe('JACK dummy loop: archibald vs jack_iodelay', () => {
       // A client's output fed to its own input arrives one period later.
       assert.ok(Math.abs(doc.latencyFrames - period) <= 0.05, `${doc.latencyFrames} frames at period ${period}`);
       assert.ok(doc.confidence > 0.9);
+      // Saved for `archibald report` and the console.
+      const saved = (await readdir(path.join(stateDir, 'results'))).filter((name) => name.startsWith('bench-rtl-'));
+      const latest = JSON.parse(await readFile(path.join(stateDir, 'results', saved.sort().pop() ?? ''), 'utf8')) as Measurement;
+      assert.equal(latest.bufferFrames, period);
     });
   }
 
