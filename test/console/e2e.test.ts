@@ -85,12 +85,18 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
   await page.waitForTimeout(2500);
   await page.screenshot({ path: path.join(shots, 'live.png'), fullPage: true });
 
-  // Latency: the model of the profile, then a what-if quantum.
+  // Latency: the model of the profile, the measured round trip of a real loop, then a what-if quantum.
   await openPage(page, 'latency');
   await page.waitForSelector('[data-testid="latency-total"]', { timeout: 15_000 });
+  assert.match(await page.locator('[data-testid="latency-measured"]').innerText(), /No measurement yet/);
+  const rtl = await run([process.execPath, bin, 'bench', 'rtl', '--backend', 'pipewire', '--self-loop', '--playback', pipewire.sinkName, '--json'], { timeoutMs: 60_000, env });
+  assert.equal(rtl.exitCode, 0, rtl.stderr);
+  const measuredMs = (JSON.parse(rtl.stdout) as { latencyMs: number }).latencyMs;
+  await page.reload();
+  await page.waitForSelector('[data-testid="latency-total"]', { timeout: 15_000 });
+  assert.match(await page.locator('[data-testid="latency-measured"]').innerText(), new RegExp(`Measured \\(bench rtl, bench-rtl-[\\w-]+\\.json\\): ${measuredMs.toFixed(2).replace('.', '\\.')} ms`));
   const before = await page.locator('[data-testid="latency-total"]').innerText();
   assert.match(before, /Round trip \(model\): \d+\.\d\d ms/);
-  assert.match(await page.locator('[data-testid="latency-measured"]').innerText(), /No measurement yet/);
   await page.locator('[data-testid="quantum-slider"]').fill('8');
   await page.waitForFunction((text) => {
     const now = document.querySelector('[data-testid="latency-total"]')?.textContent ?? '';
@@ -135,7 +141,7 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
 
   // Bench: a real 2 s cyclictest run with its progress bar, then the histogram.
   await openPage(page, 'bench');
-  await page.locator('[data-testid="no-results"]').waitFor();
+  assert.match(await page.locator('[data-testid="rtl-result"]').innerText(), new RegExp(`${measuredMs.toFixed(2).replace('.', '\\.')} ms`), 'the saved bench rtl result is listed');
   await page.fill('input[name="duration"]', '2');
   await page.click('[data-testid="bench-start"]');
   await page.locator('[role="progressbar"]').waitFor({ timeout: 10_000 });

@@ -46,8 +46,8 @@ async function renderOffline(file: string, screenshot: string | null): Promise<{
 
 test('report: HTML with the latest bench plots (renders offline in Chromium) and a Markdown summary', async (t) => {
   if (!needTools(t, ['chromium'])) return;
-  // Both documents were captured from real runs: `bench rt --duration 2` and `bench xruns --duration 3`.
-  const state = await stateWith({ 'bench-rt': 'bench-rt.json', 'bench-xruns': 'bench-xruns-captured.json' });
+  // Captured from real runs: `bench rt --duration 2`, `bench xruns --duration 3` and `bench rtl` on a PipeWire null-sink loop.
+  const state = await stateWith({ 'bench-rt': 'bench-rt.json', 'bench-xruns': 'bench-xruns-captured.json', 'bench-rtl': 'bench-rtl-captured.json' });
   const out = await mkdtemp(path.join(tmpdir(), 'archibald-report-out-'));
   t.after(() => Promise.all([rm(state, { recursive: true, force: true }), rm(out, { recursive: true, force: true })]));
   const html = path.join(out, 'report.html');
@@ -63,6 +63,7 @@ test('report: HTML with the latest bench plots (renders offline in Chromium) and
   assert.match(summary, /\| CPU \| .+ × \d+ logical CPUs \|/);
   assert.match(summary, /\*\*bench rt\*\* .*: fail, max 1455 µs, p99 \d+ µs/);
   assert.match(summary, /\*\*bench xruns\*\* .*: 0 xruns in 505 cycles \(0\.000 %\) over 3\.002 s/);
+  assert.match(summary, /\*\*bench rtl\*\* .*: round trip 5\.333 ms \(256\.00 frames\)/);
   assert.match(summary, /\d+ pass, \d+ warn, \d+ fail, \d+ skip/);
 
   const rendered = await renderOffline(html, path.join(artifactsDir('report'), 'report.png'));

@@ -221,11 +221,14 @@ export function BenchPage() {
           {results.rt !== null && finishedBench?.kind !== 'bench-rt' && <RtResult document={results.rt.document} source={results.rt.file} />}
           {results.xruns !== null && finishedBench?.kind !== 'bench-xruns' && <XrunsResult document={results.xruns.document} source={results.xruns.file} />}
           {results.rtl !== null && (
-            <div class="result">
+            <div class="result" data-testid="rtl-result">
               <h3>
                 Round trip <span class="muted">({results.rtl.file})</span>
               </h3>
-              <p>{numberField(results.rtl.document, 'latencyMs')?.toFixed(2) ?? '?'} ms</p>
+              <p>
+                {numberField(results.rtl.document, 'latencyMs')?.toFixed(2) ?? '?'} ms
+                {numberField(results.rtl.document, 'latencyFrames') === null ? '' : ` (${numberField(results.rtl.document, 'latencyFrames')?.toFixed(1)} frames)`} — see the Latency page for the model
+              </p>
             </div>
           )}
         </>
