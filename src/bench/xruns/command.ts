@@ -83,13 +83,20 @@ async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: Sys
   const bar = progress(settings);
   const timeline: TimelinePoint[] = [];
   let lastCycles = 0;
+  let lastCpu = process.cpuUsage();
+  let lastCpuAt = performance.now();
 
   const consume = (async () => {
     for await (const sample of monitor.samples) {
       const cycles = (sample.cyclesTotal ?? 0) - lastCycles;
       lastCycles = sample.cyclesTotal ?? lastCycles;
       const tS = (sample.timeMs - startMs) / 1000;
-      timeline.push({ tS, dspLoad: sample.dspLoad, dspLoadMax: sample.dspLoadMax ?? sample.dspLoad, xruns: sample.xruns ?? 0, cycles });
+      const cpuNow = process.cpuUsage();
+      const now = performance.now();
+      const cpuPercent = ((cpuNow.user - lastCpu.user + cpuNow.system - lastCpu.system) / 1000 / (now - lastCpuAt)) * 100;
+      lastCpu = cpuNow;
+      lastCpuAt = now;
+      timeline.push({ tS, dspLoad: sample.dspLoad, dspLoadMax: sample.dspLoadMax ?? sample.dspLoad, xruns: sample.xruns ?? 0, cycles, cpuPercent });
       bar?.update(tS, sample.xrunsTotal);
     }
   })();

@@ -12,6 +12,8 @@ export interface TimelinePoint {
   dspLoadMax: number;
   xruns: number;
   cycles: number;
+  /** This process's CPU use over the interval, % of one core. */
+  cpuPercent: number;
 }
 
 export interface MonitorCpu {
@@ -19,6 +21,11 @@ export interface MonitorCpu {
   selfPercent: number;
   /** Helper processes we spawned (the JACK watcher), from /proc/<pid>/stat, % of one core. */
   helpersPercent: number;
+  /**
+   * Our own process after its first 10 s (start-up JIT compilation and GC settle by then), % of
+   * one core; null for runs shorter than 20 s. What a long session costs per second.
+   */
+  steadySelfPercent: number | null;
   helperPids: number[];
 }
 
@@ -69,11 +76,13 @@ export function buildReport(input: {
   targetPercent: number;
   totals: SessionTotals;
   timeline: TimelinePoint[];
-  cpu: MonitorCpu;
+  cpu: Omit<MonitorCpu, 'steadySelfPercent'>;
 }): BenchXrunsReport {
   const { totals } = input;
   const percent = xrunPercent(totals.xruns, totals.cycles);
   const loads = input.timeline.filter((p) => p.cycles > 0);
+  const steady = input.durationS >= 20 ? input.timeline.filter((p) => p.tS > 10) : [];
+  const steadySelfPercent = steady.length === 0 ? null : round(steady.reduce((sum, p) => sum + p.cpuPercent, 0) / steady.length, 3);
   const meanDspLoad = loads.length === 0 ? 0 : loads.reduce((sum, p) => sum + p.dspLoad, 0) / loads.length;
   return {
     version: 1,
@@ -101,8 +110,14 @@ export function buildReport(input: {
     lateNodes: totals.lateNodes.slice(0, 10),
     drivers: totals.drivers,
     monitorCpuPercent: round(input.cpu.selfPercent + input.cpu.helpersPercent, 3),
-    monitorCpu: { ...input.cpu, selfPercent: round(input.cpu.selfPercent, 3), helpersPercent: round(input.cpu.helpersPercent, 3) },
-    timeline: input.timeline.map((p) => ({ ...p, tS: round(p.tS, 2), dspLoad: round(p.dspLoad, 4), dspLoadMax: round(p.dspLoadMax, 4) })),
+    monitorCpu: { ...input.cpu, selfPercent: round(input.cpu.selfPercent, 3), helpersPercent: round(input.cpu.helpersPercent, 3), steadySelfPercent },
+    timeline: input.timeline.map((p) => ({
+      ...p,
+      tS: round(p.tS, 2),
+      dspLoad: round(p.dspLoad, 4),
+      dspLoadMax: round(p.dspLoadMax, 4),
+      cpuPercent: round(p.cpuPercent, 3),
+    })),
   };
 }
 
@@ -138,6 +153,13 @@ export function pageSpec(report: BenchXrunsReport, escapeHtml: (text: string) =>
         { label: 'worst cycle (%)', values: report.timeline.map((p) => (p.cycles > 0 ? round(p.dspLoadMax * 100, 2) : null)) },
       ],
     },
+    {
+      title: 'CPU use of this monitor (% of one core)',
+      xLabel: 'time (s)',
+      yLabel: 'CPU (%)',
+      x: report.timeline.map((p) => p.tS),
+      series: [{ label: 'archibald', values: report.timeline.map((p) => p.cpuPercent), colour: '#16a34a' }],
+    },
   ];
   const percent = report.xrunPercent === null ? 'n/a' : `${report.xrunPercent.toFixed(3)} %`;
   const rows: Array<[string, string]> = [
@@ -149,7 +171,7 @@ export function pageSpec(report: BenchXrunsReport, escapeHtml: (text: string) =>
     ['Xruns', String(report.xruns)],
     ['Xrun rate', `${percent} (target below ${report.targetPercent} %): ${report.verdict}`],
     ['DSP load', `mean ${(report.meanDspLoad * 100).toFixed(1)} %, worst cycle ${(report.maxDspLoad * 100).toFixed(1)} %`],
-    ['Monitor CPU', `${report.monitorCpuPercent.toFixed(3)} % of one core`],
+    ['Monitor CPU', `${report.monitorCpuPercent.toFixed(3)} % of one core${report.monitorCpu.steadySelfPercent === null ? '' : ` (${report.monitorCpu.steadySelfPercent.toFixed(3)} % after the first 10 s)`}`],
   ];
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
   const late =
@@ -176,7 +198,7 @@ export function renderHuman(report: BenchXrunsReport, c: { green(s: string): str
     `  xruns         ${report.xruns}${report.xrunTimesS.length > 0 ? ` (first at ${report.xrunTimesS[0]} s)` : ''}`,
     `  xrun rate     ${percent}  target < ${report.targetPercent} %  ${verdict}`,
     `  DSP load      mean ${(report.meanDspLoad * 100).toFixed(1)} %, worst cycle ${(report.maxDspLoad * 100).toFixed(1)} %`,
-    `  monitor CPU   ${report.monitorCpuPercent.toFixed(3)} % of one core`,
+    `  monitor CPU   ${report.monitorCpuPercent.toFixed(3)} % of one core${report.monitorCpu.steadySelfPercent === null ? '' : ` (${report.monitorCpu.steadySelfPercent.toFixed(3)} % after the first 10 s)`}`,
   ];
   if (report.lateNodes.length > 0) lines.push(`  late nodes    ${report.lateNodes.map((n) => `${n.name} (${n.cycles})`).join(', ')}`);
   if (report.droppedReports > 0) lines.push(`  note          ${report.droppedReports} profiler reports were dropped before they were read; xruns in them were missed`);

@@ -144,6 +144,7 @@ test('PipeWire at quantum 1024 without load, through the CLI: ~0 xruns, JSON, HT
   assert.ok(Math.abs((doc.cycles as number) - expected) <= expected * 0.15 + 3, `cycles ${String(doc.cycles)}, expected ~${expected.toFixed(0)}`);
   assert.ok((doc.xruns as number) <= 1, `xruns ${String(doc.xruns)} at quantum 1024 without load`);
   assert.ok(typeof doc.monitorCpuPercent === 'number' && doc.monitorCpuPercent >= 0);
+  assert.equal((doc.monitorCpu as { steadySelfPercent: number | null }).steadySelfPercent, null, 'no steady-state figure from a 3 s run');
   assert.ok((doc.timeline as unknown[]).length >= 2);
 
   const html = await readFile(path.join(out, 'bench-xruns.html'), 'utf8');

@@ -317,9 +317,14 @@ test('report: verdict against the target, no-data without cycles, per-second tim
   const empty = buildReport({ ...base, targetPercent: 1, totals: new XrunAccumulator().totals() });
   assert.equal(empty.verdict, 'no-data');
   assert.equal(empty.xrunPercent, null);
+  const timeline = Array.from({ length: 30 }, (_, i) => ({ tS: i + 1, dspLoad: 0.1, dspLoadMax: 0.2, xruns: 0, cycles: 750, cpuPercent: i < 10 ? 5 : 0.25 }));
+  const long = buildReport({ ...base, durationS: 30, timeline, targetPercent: 1, totals: acc.totals() });
+  assert.equal(long.monitorCpu.steadySelfPercent, 0.25, 'the first 10 s (start-up) are left out of the steady figure');
+  assert.equal(long.meanDspLoad, 0.1);
+  assert.equal(pass.monitorCpu.steadySelfPercent, null);
   assert.deepEqual(xrunsPerSecond([0.2, 0.9, 2.5, 9], 3), { x: [0, 1, 2], counts: [2, 0, 2] });
   const page = pageSpec(pass, (s) => s.replace(/</g, '&lt;'));
-  assert.equal(page.sections[1]!.charts!.length, 2);
+  assert.equal(page.sections[1]!.charts!.length, 3);
   const plain = { green: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, bold: (s: string) => s };
   assert.match(renderHuman(pass, plain), /xrun rate +0\.100 % +target < 1 % +PASS/);
   assert.match(renderHuman(empty, plain), /NO DATA/);
