@@ -8,17 +8,17 @@ import { numberOption, printJson, wantProgress } from '../../output.js';
 import { renderPage } from '../../report/html.js';
 import { saveResult, writeFileAtomic } from '../../system/state.js';
 import { readBytes } from './files.js';
-import { analyzeWavs, analysisPage, describeAnalysis, toDocument, type Analysis } from './result.js';
+import { analysisRows, analyzeWavs, analysisPage, formatRows, toDocument, type Analysis, type Rows } from './result.js';
 import { estimateDelay } from './analyze.js';
 import { makeStimulus, padded, STIMULUS_KINDS, type StimulusKind } from './stimulus.js';
 import { decodeWav } from './wav.js';
-import { buildMeasurement, describeMeasurement, type MeasurementDocument } from './measurement.js';
+import { buildMeasurement, describeMeasurement, measurementRows, type MeasurementDocument } from './measurement.js';
 
 type Options = Record<string, string | boolean | undefined>;
 
 const str = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
-async function writeOut(dir: string, title: string, rows: Array<[string, string]>, analysis: Analysis['estimate'], document: unknown): Promise<void> {
+async function writeOut(dir: string, title: string, rows: Rows, analysis: Analysis['estimate'], document: unknown): Promise<void> {
   await writeFileAtomic(path.join(dir, 'bench-rtl.json'), `${JSON.stringify(document, null, 2)}\n`);
   await writeFileAtomic(path.join(dir, 'bench-rtl.html'), renderPage(analysisPage(title, rows, analysis, document)));
 }
@@ -41,11 +41,11 @@ export async function runBenchRtlAnalyzeCommand(options: Options): Promise<numbe
   const document = analysis.document;
   const out = str(options.out);
   if (out !== undefined) {
-    await writeOut(out, 'Round-trip latency: analysis', describeAnalysis(document).map((line) => [line.slice(0, 11).trim(), line.slice(11).trim()] as [string, string]), analysis.estimate, document);
+    await writeOut(out, 'Round-trip latency: analysis', analysisRows(document), analysis.estimate, document);
   }
   if (options.json === true) printJson(document);
   else {
-    const lines = describeAnalysis(document);
+    const lines = formatRows(analysisRows(document), 12);
     const stream = document.found ? process.stdout : process.stderr;
     for (const line of lines) stream.write(`${line}\n`);
     if (out !== undefined) process.stdout.write(`report: ${path.join(out, 'bench-rtl.html')}\n`);
@@ -131,7 +131,7 @@ export async function runBenchRtlCommand(options: Options): Promise<number> {
   }
   const out = str(options.out);
   if (out !== undefined) {
-    await writeOut(out, `Round-trip latency (${backend})`, describeMeasurement(measured).map((line) => [line.slice(0, 14).trim(), line.slice(14).trim()] as [string, string]), estimate, measured);
+    await writeOut(out, `Round-trip latency (${backend})`, measurementRows(measured), estimate, measured);
   }
   if (options.json === true) printJson(measured);
   else {

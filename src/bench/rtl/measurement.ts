@@ -3,7 +3,7 @@
  * extra frames to give Ardour, and jack_iodelay's reading beside ours.
  */
 import type { IodelayReading } from './iodelay.js';
-import type { AnalysisDocument } from './result.js';
+import type { AnalysisDocument, Rows } from './result.js';
 
 export interface MeasurementInput {
   backend: 'jack' | 'pipewire';
@@ -119,4 +119,24 @@ export function describeMeasurement(doc: MeasurementDocument): string[] {
   }
   if (doc.xruns !== null && doc.xruns > 0) lines.push(`xruns         ${doc.xruns} during the measurement (repeat it)`);
   return lines;
+}
+
+/** The same facts as label/value rows for the HTML report (no side-by-side columns there). */
+export function measurementRows(doc: MeasurementDocument): Rows {
+  const rows: Rows = [
+    ['backend', `${doc.backend}, ${doc.rate} Hz, ${doc.backend === 'jack' ? 'period' : 'quantum'} ${doc.bufferFrames}`],
+    ['loop', doc.loop],
+    ['stimulus', doc.stimulusKind],
+    ['round trip', frames(doc.latencyFrames, doc.rate)],
+    ['confidence', `${doc.confidence.toFixed(3)}${doc.inverted ? ', polarity INVERTED' : ''}`],
+    ['nominal', `${doc.nominalFrames} frames reported by the server for these ports`],
+    ['extra', doc.extraFrames === null ? '-' : `${doc.extraFrames.toFixed(3)} frames`],
+  ];
+  if (doc.ardour !== null) rows.push(['Ardour', `systemic latency: input ${doc.ardour.systemicInputFrames}, output ${doc.ardour.systemicOutputFrames} frames`]);
+  if (doc.compare !== null) {
+    rows.push(['jack_iodelay', frames(doc.compare.latencyFrames, doc.rate)]);
+    rows.push(['difference', doc.compare.differenceFrames === null ? 'cannot compare' : `${doc.compare.differenceFrames.toFixed(3)} frames (${doc.compare.agree === true ? 'agree' : 'DISAGREE'})`]);
+  }
+  if (doc.xruns !== null) rows.push(['xruns', String(doc.xruns)]);
+  return rows;
 }

@@ -85,25 +85,30 @@ export function analyzeWavs(stimulus: Wav, recording: Wav, options: { channel?: 
   return best as Analysis;
 }
 
-export function describeAnalysis(document: AnalysisDocument): string[] {
+/** Label/value pairs: printed as aligned lines in a terminal, as a table in the HTML report. */
+export type Rows = Array<[string, string]>;
+
+export function analysisRows(document: AnalysisDocument): Rows {
   if (document.latencyFrames === null || document.latencyMs === null) {
     return [
-      `no trace of the stimulus in the recording (confidence ${document.confidence.toFixed(2)}, peak ${document.excess.toFixed(2)}x what noise alone reaches)`,
-      'check the loop: cable, ports, levels, and that the recording covers the whole stimulus',
+      ['result', `no trace of the stimulus in the recording (confidence ${document.confidence.toFixed(2)}, peak ${document.excess.toFixed(2)}x what noise alone reaches)`],
+      ['check', 'the loop: cable, ports, levels, and that the recording covers the whole stimulus'],
     ];
   }
   return [
-    `latency     ${document.latencyFrames.toFixed(3)} frames = ${document.latencyMs.toFixed(3)} ms at ${document.rate} Hz`,
-    `confidence  ${document.confidence.toFixed(3)} (peak ${document.peakToNoise.toFixed(0)}x the correlation's noise floor, runner-up ${(document.secondPeakRatio * 100).toFixed(1)}%)`,
-    `polarity    ${document.inverted ? 'INVERTED (the loop flips the signal)' : 'normal'}`,
-    `channel     ${document.channel} of ${document.channels}`,
+    ['latency', `${document.latencyFrames.toFixed(3)} frames = ${document.latencyMs.toFixed(3)} ms at ${document.rate} Hz`],
+    ['confidence', `${document.confidence.toFixed(3)} (peak ${document.peakToNoise.toFixed(0)}x the correlation's noise floor, runner-up ${(document.secondPeakRatio * 100).toFixed(1)}%)`],
+    ['polarity', document.inverted ? 'INVERTED (the loop flips the signal)' : 'normal'],
+    ['channel', `${document.channel} of ${document.channels}`],
   ];
 }
+
+export const formatRows = (rows: Rows, width = 14): string[] => rows.map(([label, value]) => `${label.padEnd(width)}${value}`);
 
 const escape = (text: string): string => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
 
 /** The HTML report: a summary table, the correlation around its peak, and the JSON. */
-export function analysisPage(title: string, rows: Array<[string, string]>, estimate: DelayEstimate, document: unknown): PageSpec {
+export function analysisPage(title: string, rows: Rows, estimate: DelayEstimate, document: unknown): PageSpec {
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`;
   const peak = document !== null && typeof document === 'object' && 'latencyFrames' in document ? (document as { latencyFrames: unknown }).latencyFrames : null;
   const charts =
