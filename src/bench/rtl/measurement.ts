@@ -110,6 +110,9 @@ export function describeMeasurement(doc: MeasurementDocument): string[] {
     );
   }
   lines.push(`confidence    ${doc.confidence.toFixed(3)}${doc.inverted ? '  polarity INVERTED' : ''}`);
+  if (doc.latencyFrames === null) {
+    lines.push(`check         nothing came back: is the cable from ${doc.loop.replace(' -> ', ' to ')}? input gain up, interface not muted, and no loop longer than a second?`);
+  }
   if (doc.extraFrames !== null && doc.compare === null) lines.push(`nominal       ${doc.nominalFrames} frames reported by the server for these ports; extra ${doc.extraFrames.toFixed(3)} frames`);
   if (doc.extraFrames !== null && doc.extraFrames < 0) {
     lines.push(`ardour        nothing to enter: the server reports ${doc.nominalFrames} frames for these ports, more than the ${doc.latencyFrames?.toFixed(3) ?? '-'} measured`);
