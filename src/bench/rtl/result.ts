@@ -89,6 +89,12 @@ export function analyzeWavs(stimulus: Wav, recording: Wav, options: { channel?: 
 export type Rows = Array<[string, string]>;
 
 export function analysisRows(document: AnalysisDocument): Rows {
+  if ((document.latencyFrames === null || document.latencyMs === null) && document.excess >= 2) {
+    return [
+      ['result', `ambiguous: the stimulus is there, but a second peak is ${(document.secondPeakRatio * 100).toFixed(0)}% as high (confidence ${document.confidence.toFixed(2)})`],
+      ['check', 'a stimulus played twice in the recording, a periodic stimulus, or an echo as loud as the direct path'],
+    ];
+  }
   if (document.latencyFrames === null || document.latencyMs === null) {
     return [
       ['result', `no trace of the stimulus in the recording (confidence ${document.confidence.toFixed(2)}, peak ${document.excess.toFixed(2)}x what noise alone reaches)`],

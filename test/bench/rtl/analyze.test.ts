@@ -78,6 +78,16 @@ describe('no trace of the stimulus', () => {
     assert.ok(estimate.confidence < 0.1);
   });
 
+  test('the stimulus twice in the recording: ambiguous, so no number', () => {
+    const stimulus = makeStimulus('noise', { rate: RATE, durationS: 0.1 });
+    const once = syntheticRecording(stimulus, 1000, RATE);
+    const twice = syntheticRecording(stimulus, 20_000, RATE);
+    for (let i = 0; i < once.length; i++) once[i] = (once[i] as number) + (twice[i] as number);
+    const estimate = estimateDelay(stimulus, once);
+    assert.equal(estimate.latencyFrames, null);
+    assert.ok(estimate.secondPeakRatio > 0.9 && estimate.excess > 2, `ratio ${estimate.secondPeakRatio}, excess ${estimate.excess}`);
+  });
+
   test('silence and DC only', () => {
     const stimulus = makeStimulus('noise', { rate: RATE, durationS: 0.1 });
     for (const recording of [new Float32Array(RATE), new Float32Array(RATE).fill(0.25)]) {
