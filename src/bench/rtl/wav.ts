@@ -4,6 +4,8 @@
  * format to [-1, 1) so analysis and plots never care about bit depth.
  */
 import wavefile from 'wavefile';
+import { z } from 'zod';
+import { formatIssues } from '../../errors.js';
 
 export interface Wav {
   rate: number;
@@ -19,23 +21,23 @@ const PCM = 1;
 const IEEE_FLOAT = 3;
 const EXTENSIBLE = 0xfffe;
 
-interface FmtChunk {
-  audioFormat?: unknown;
-  numChannels?: unknown;
-  sampleRate?: unknown;
-  bitsPerSample?: unknown;
-  subformat?: unknown;
-}
-
-const isPositiveInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0;
+/** What wavefile read from the fmt chunk, checked before anything trusts it. */
+const FmtChunk = z.object({
+  audioFormat: z.number(),
+  numChannels: z.number().int().min(1, 'no channels').max(64, 'more than 64 channels'),
+  sampleRate: z.number().int().min(1000, 'sample rate below 1000 Hz').max(768_000, 'sample rate above 768 kHz'),
+  bitsPerSample: z.number().int().positive('no bits per sample'),
+  subformat: z.array(z.number()).optional(),
+});
+type FmtChunk = z.infer<typeof FmtChunk>;
 
 /** The effective sample format: WAVE_FORMAT_EXTENSIBLE hides it in the first word of the subformat GUID. */
 function formatCode(fmt: FmtChunk): number | null {
   if (fmt.audioFormat === EXTENSIBLE) {
-    const sub = fmt.subformat;
-    return Array.isArray(sub) && typeof sub[0] === 'number' ? sub[0] & 0xffff : null;
+    const first = fmt.subformat?.[0];
+    return first === undefined ? null : first & 0xffff;
   }
-  return typeof fmt.audioFormat === 'number' ? fmt.audioFormat : null;
+  return fmt.audioFormat;
 }
 
 export function decodeWav(bytes: Uint8Array, what = 'WAV file'): WavResult {
@@ -47,12 +49,11 @@ export function decodeWav(bytes: Uint8Array, what = 'WAV file'): WavResult {
   } catch (error) {
     return fail(`not a readable WAV file (${(error as Error).message})`);
   }
-  const fmt = file.fmt as FmtChunk;
+  const parsed = FmtChunk.safeParse(file.fmt);
+  if (!parsed.success) return fail(`unsupported format chunk (${formatIssues(parsed.error.issues)})`);
+  const fmt = parsed.data;
   const code = formatCode(fmt);
   const { numChannels, sampleRate, bitsPerSample } = fmt;
-  if (!isPositiveInt(numChannels) || numChannels > 64) return fail(`unsupported channel count ${String(numChannels)}`);
-  if (!isPositiveInt(sampleRate) || sampleRate < 1000 || sampleRate > 768_000) return fail(`unsupported sample rate ${String(sampleRate)}`);
-  if (!isPositiveInt(bitsPerSample)) return fail('missing bits per sample');
   let sampleFormat: Wav['sampleFormat'];
   if (code === PCM && [8, 16, 24, 32].includes(bitsPerSample)) sampleFormat = 'int';
   else if (code === IEEE_FLOAT && (bitsPerSample === 32 || bitsPerSample === 64)) sampleFormat = 'float';
