@@ -1,4 +1,5 @@
 /** The report's adapter: what it shows, read through src/system and the capabilities' own code. */
+import path from 'node:path';
 import { runGroupedDoctor, type GroupedDoctor } from '../console/doctor-data.js';
 import { loadProfile } from '../profile/load.js';
 import { hostSystem, type System } from '../system/index.js';
@@ -47,6 +48,8 @@ const settle = <T>(promise: Promise<T>): Promise<Known<T>> =>
     (error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
   );
 
+const named = (found: { file: string; document: unknown } | null): SavedResult | null => (found === null ? null : { file: path.basename(found.file), document: found.document });
+
 export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system: System = hostSystem()): Promise<ReportData> {
   const [nixosVersion, kernel, cpu, soundCards, hostname, doctor, profile, rt, rtl, xruns] = await Promise.all([
     commandLine(system, ['nixos-version']).then((known) => (known.ok || !/not installed|not found/.test(known.reason) ? known : { ok: false as const, reason: 'not NixOS (nixos-version is not installed)' })),
@@ -73,6 +76,7 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     },
     doctor,
     profile,
-    results: { rt, rtl, xruns },
+    // File names only: the state directory's path is noise in a bug report.
+    results: { rt: named(rt), rtl: named(rtl), xruns: named(xruns) },
   };
 }

@@ -56,3 +56,12 @@ test('no results, no doctor, no profile: the report says why for each, and the M
   assert.match(markdown, /_No benchmark results saved yet._/);
   assert.doesNotMatch(markdown, /<details>/, 'no profile, no profile block');
 });
+
+test('a saved document the bench code can no longer draw (an older format) falls back to the generic section', async () => {
+  const document = (await fixture('bench-xruns-captured.json')) as { monitorCpu?: unknown };
+  delete document.monitorCpu;
+  const page = reportPage(data({ rt: null, rtl: null, xruns: { file: 'old.json', document } }));
+  const section = page.sections.find((s) => s.heading === 'Xruns (bench xruns)');
+  assert.ok(section !== undefined, page.sections.map((s) => s.heading).join(' | '));
+  assert.equal(section.charts?.length, 1);
+});
