@@ -31,11 +31,15 @@ if (!existsSync(path.join(repo, 'dist/cli.js'))) {
   process.exit(2);
 }
 
+// The interpreter itself, not whatever `python3` on PATH is: a version-manager shim (pyenv's is a
+// bash script) adds ~80 ms to every Python start and would flatter the doctor.
+const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim() || 'python3';
+
 const commands = {
   doctor: [process.execPath, [path.join(repo, 'bin/archibald.js'), 'doctor', '--json']],
-  rtcqs: ['python3', [rtcqsScript]],
+  rtcqs: [python, [rtcqsScript]],
   'node -e 0': [process.execPath, ['-e', '0']],
-  'python3 -c pass': ['python3', ['-c', 'pass']],
+  'python3 -c pass': [python, ['-c', 'pass']],
 };
 
 // CPU time (user + system) as well as wall time: on a busy machine wall time mostly measures the
@@ -88,7 +92,7 @@ const row = (name) =>
 const ratio = median('doctor') / median('rtcqs');
 process.stdout.write(
   [
-    `runs: ${runs} each, alternating (machine: ${process.arch}, node ${process.version})`,
+    `runs: ${runs} each, alternating (machine: ${process.arch}, node ${process.version} at ${process.execPath}, python at ${python})`,
     row('doctor'),
     row('rtcqs'),
     row('node -e 0'),
