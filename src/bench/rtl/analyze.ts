@@ -16,11 +16,11 @@
  *     sinc (32 frames each side) and the maximum is found by golden-section search.
  *  6. Confidence: the peak's height over the noise floor (RMS of r away from the peak), divided by
  *     the height the largest of M pure-noise lags would reach, sqrt(2 ln M); a logistic maps this
- *     "excess" to 0..1 (1.0 -> 0.02, 2.0 -> 0.5, 2.5 -> 0.98), and a second peak nearly as high
+ *     "excess" to 0..1 (1.0 -> 0.0003, 1.5 -> 0.02, 2.0 -> 0.5, 2.5 -> 0.98), and a second peak nearly as high
  *     (an ambiguous answer) pulls it down.
  */
 import FFT from 'fft.js';
-import { kaiser, sinc } from './synthetic.js';
+import { kaiser, sinc } from './bandlimited.js';
 
 export interface DelayEstimate {
   /** Null when no peak stands out: never a made-up number. */

@@ -3,26 +3,8 @@
  * a fractional number of frames with a Kaiser-windowed sinc interpolator (the textbook
  * band-limited fractional delay), then scaled, offset, noised.
  */
+import { kaiser, sinc } from './bandlimited.js';
 import { seededRandom } from './stimulus.js';
-
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = 1; k < 50; k++) {
-    term *= (x / (2 * k)) ** 2;
-    sum += term;
-    if (term < 1e-12 * sum) break;
-  }
-  return sum;
-}
-
-/** Kaiser window evaluated at offset u in [-1, 1]. */
-export function kaiser(u: number, beta: number): number {
-  if (u <= -1 || u >= 1) return 0;
-  return besselI0(beta * Math.sqrt(1 - u * u)) / besselI0(beta);
-}
-
-export const sinc = (x: number): number => (x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x));
 
 /** y[n] = x(n - delay) with band-limited interpolation (half-width `taps` frames). */
 export function fractionalDelay(x: Float32Array, delay: number, outputFrames: number, taps = 64): Float32Array {
