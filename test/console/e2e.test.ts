@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -166,6 +168,24 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
   assert.equal((await rawRequest(port, '/api/info', { headers: { Cookie: cookie, Origin: 'http://evil.example' } })).status, 403);
   assert.equal((await rawRequest(port, '/api/info', { headers: { Cookie: cookie, Host: `rebind.example:${port}` } })).status, 403);
   assert.deepEqual(pageErrors, [], 'no script errors in the pages');
+
+  // A page from another local program (same site for SameSite: only the port differs, so the
+  // browser does send the cookie) tries to start a benchmark: the Origin check refuses it.
+  const attacker = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end(`<script>
+      fetch('${base.origin}/api/bench', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': 'text/plain' }, body: '{"kind":"rt","durationS":5}' });
+    </script>`);
+  });
+  const attackerPort = await new Promise<number>((resolve) => attacker.listen(0, '127.0.0.1', () => resolve((attacker.address() as AddressInfo).port)));
+  t.after(() => attacker.close());
+  const evil = await browser.context.newPage();
+  const refused = evil.waitForResponse((response) => response.url() === `${base.origin}/api/bench`);
+  await evil.goto(`http://127.0.0.1:${attackerPort}/`);
+  assert.equal((await refused).status(), 403);
+  const jobAfter = (await rawRequest(port, '/api/bench', { headers: { Cookie: cookie } })).json() as { busy: boolean; job: { kind: string } };
+  assert.equal(jobAfter.busy, false, 'nothing was started');
+  assert.equal(jobAfter.job.kind, 'bench-xruns', 'the last job is still the one started from the console');
 
   // Ctrl-C stops the console cleanly.
   const stopped = await server.stop('SIGINT', 5000);
