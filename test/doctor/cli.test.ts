@@ -8,7 +8,7 @@ import path from 'node:path';
 import { doctorReportSchema } from '../../src/doctor/schema.js';
 import { CHECKS } from '../../src/doctor/checks/index.js';
 import { startProcess } from '../../src/system/processes.js';
-import { needTools } from '../helpers/tools.js';
+import { isRoot, needCondition, needTools } from '../helpers/tools.js';
 import { rootOf } from './support.js';
 
 function doctor(args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -26,6 +26,19 @@ test('this real machine: the JSON validates against the schema and the exit code
   assert.equal(report.checks.length, CHECKS.length);
   assert.equal(code, report.counts.fail > 0 ? 1 : 0, 'exit 1 exactly when a check failed');
   assert.equal(report.host.root, null);
+});
+
+test('as an unprivileged user (nobody), with real permission-denied files, the JSON is still valid', (t) => {
+  if (!needCondition(t, isRoot() && spawnSync('runuser', ['--help']).status === 0, 'needs root and runuser to switch to nobody')) return;
+  const result = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, 'bin/archibald.js', 'doctor', '--json'], { encoding: 'utf8', timeout: 30_000 });
+  assert.ok(result.status === 0 || result.status === 1, `exit ${result.status}: ${result.stderr}`);
+  assert.equal(result.stderr, '');
+  const report = JSON.parse(result.stdout);
+  assert.ok(doctorReportSchema.safeParse(report).success);
+  assert.equal(report.host.user, 'nobody');
+  const byId = new Map(report.checks.map((check: { id: string; status: string }) => [check.id, check.status]));
+  assert.equal(byId.get('root-user'), 'pass');
+  assert.equal(byId.get('rt-priority'), 'fail', 'nobody has RLIMIT_RTPRIO 0 and no CAP_SYS_NICE');
 });
 
 test('fixture roots: tuned ArchibaldOS exits 0 with no failure, the stock desktop exits 1', () => {

@@ -93,10 +93,10 @@ export const limitsChecks: CheckDefinition[] = [
       }
       if (!atLeast(view.memlockKiB, memlock)) {
         if (status === 'pass') status = 'warn';
-        problems.push(`${where} memlock ${show(view.memlockKiB)}, below the profile’s ${memlock}`);
+        problems.push(`${where} memlock ${show(view.memlockKiB)}${typeof view.memlockKiB === 'number' ? ' KiB' : ''}, below the profile’s ${memlock}${typeof memlock === 'number' ? ' KiB' : ''}`);
       }
       if (!view.live && facts.limitsConf.ok === false) return { status: 'skip', summary: 'no limits configuration to read', evidence: view.evidence };
-      if (status === 'pass') return { status: 'pass', summary: `${where} rtprio ${view.rtprio} and memlock ${show(view.memlockKiB)}`, evidence: view.evidence };
+      if (status === 'pass') return { status: 'pass', summary: `${where} rtprio ${view.rtprio} and memlock ${show(view.memlockKiB)}${typeof view.memlockKiB === 'number' ? ' KiB' : ''}`, evidence: view.evidence };
       return { status, summary: problems.join('; '), evidence: view.evidence, fix: limitsFix(context, user.name) };
     },
   },
