@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { run } from '../../src/system/run.js';
 import { needTools } from '../helpers/tools.js';
-import { artifactsDir, launchChromium } from '../console/browser.js';
+import { artifactsDir, renderOffline } from '../console/browser.js';
 
 const bin = path.resolve('bin/archibald.js');
 const fixtures = path.resolve('test/report/fixtures');
@@ -17,31 +16,6 @@ async function stateWith(results: Record<string, string>): Promise<string> {
   // Named the way src/system/state.ts saveResult names them.
   for (const [kind, fixture] of Object.entries(results)) await copyFile(path.join(fixtures, fixture), path.join(state, 'results', `${kind}-2026-11-24T01-00-00-000Z.json`));
   return state;
-}
-
-/** Opens the file with every non-file request refused and counted: the page must need none. */
-async function renderOffline(file: string, screenshot: string | null): Promise<{ charts: number; ready: string | null; blocked: string[]; text: string }> {
-  const browser = await launchChromium();
-  try {
-    const blocked: string[] = [];
-    await browser.context.route('**/*', (route) => {
-      if (route.request().url().startsWith('file:')) return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
-    const page = await browser.context.newPage();
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('html[data-charts-ready]', { timeout: 15_000 });
-    const charts = await page.locator('.uplot').count();
-    const ready = await page.getAttribute('html', 'data-charts-ready');
-    if (screenshot !== null) {
-      await mkdir(path.dirname(screenshot), { recursive: true });
-      await page.screenshot({ path: screenshot, fullPage: true });
-    }
-    return { charts, ready, blocked, text: await page.innerText('body') };
-  } finally {
-    await browser.close();
-  }
 }
 
 test('report: HTML with the latest bench plots (renders offline in Chromium) and a Markdown summary', async (t) => {
