@@ -37,12 +37,15 @@ export function LivePage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [xrunTimes, setXrunTimes] = useState<Array<{ at: number; count: number }>>([]);
   const series = useRef<Series>(emptySeries());
+  // Intervals in a row without a driver cycle: one alone is a long quantum, not an idle graph.
+  const [quietIntervals, setQuietIntervals] = useState(0);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
     series.current = emptySeries();
     setLatest(null);
     setXrunTimes([]);
+    setQuietIntervals(0);
     setState('connecting');
     const source = new EventSource(`/api/live?backend=${backend}`);
     let previous: GraphSample | null = null;
@@ -60,6 +63,7 @@ export function LivePage() {
       }
       if (fresh > 0) setXrunTimes((list) => [{ at: sample.timeMs, count: fresh }, ...list].slice(0, 20));
       previous = sample;
+      setQuietIntervals((count) => (sample.running === false ? count + 1 : 0));
       setLatest(sample);
       setState('live');
       setProblem(null);
@@ -82,7 +86,7 @@ export function LivePage() {
   }, [tick]);
 
   const periodMs = latest === null || latest.rate <= 0 ? null : (latest.quantum / latest.rate) * 1000;
-  const idle = latest !== null && (latest.running === false || latest.rate <= 0);
+  const idle = latest !== null && (quietIntervals >= 3 || latest.rate <= 0);
   const known = (value: number | undefined, text: string): string => (latest === null ? '…' : value === undefined || value <= 0 ? '—' : text);
   return (
     <section>
@@ -102,7 +106,7 @@ export function LivePage() {
       {problem !== null && <p class="error">{problem} (retrying)</p>}
       {idle && (
         <p class="muted" data-testid="live-idle">
-          The graph is idle: no driver cycled in the last interval (PipeWire suspends its driver when nothing plays). Play something to see it run.
+          The graph is idle: no driver cycled in the last seconds (PipeWire suspends its driver when nothing plays). Play something to see it run.
         </p>
       )}
       <div class="tiles">
