@@ -6,6 +6,9 @@ import path from 'node:path';
 import { run } from '../../src/system/run.js';
 import { startProcess } from '../../src/system/processes.js';
 import type { CliRunner } from '../../src/console/cli-runner.js';
+import { loadGraphMonitor } from '../../src/console/monitor-source.js';
+import { startJack } from '../helpers/daemons.js';
+import { needTools } from '../helpers/tools.js';
 import { rawRequest, startTestServer } from './support.js';
 
 /**
@@ -209,4 +212,25 @@ test('live: samples from the monitor reach the event stream, and the monitor sto
   controller.abort();
   for (let i = 0; i < 40 && stopped === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(stopped, 1, 'the last page leaving stops the monitor');
+});
+
+test('live over JACK: the real graph monitor against jackd (dummy backend) reaches the event stream', async (t) => {
+  if (!needTools(t, ['jackd', 'jack_lsp', 'python3'])) return;
+  const jack = await startJack({ rate: 48000, period: 128 });
+  t.after(() => jack.stop());
+  const server = await startTestServer({ cli: scriptedCli([]), env: jack.env, startMonitor: await loadGraphMonitor() });
+  t.after(() => server.close());
+  const controller = new AbortController();
+  t.after(() => controller.abort());
+  const response = await fetch(`http://127.0.0.1:${server.port}/api/live?backend=jack`, { headers: { Cookie: server.cookie }, signal: controller.signal });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let text = '';
+  const deadline = Date.now() + 15_000;
+  while (!/event: sample\ndata: \{[^\n]*"running":true/.test(text) && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+  const line = /event: sample\ndata: (\{[^\n]*"running":true[^\n]*\})/.exec(text)?.[1];
+  assert.ok(line !== undefined, text);
+  const sample = JSON.parse(line) as { rate: number; quantum: number; driver: string };
+  assert.equal(sample.rate, 48000);
+  assert.equal(sample.quantum, 128);
+  assert.equal(sample.driver, 'jackd');
 });
