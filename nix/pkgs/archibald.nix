@@ -7,6 +7,14 @@
   buildNpmPackage,
   importNpmLock,
   nodejs,
+  makeWrapper,
+  python3,
+  pipewire,
+  rt-tests,
+  stress-ng,
+  jack-example-tools,
+  util-linux,
+  coreutils,
   # Base URL of the npm registry to fetch tarballs from, e.g. your organisation's mirror.
   npmRegistry ? null,
 }:
@@ -66,6 +74,27 @@ buildNpmPackage {
 
   # `npm run build` is `node scripts/build.mjs`: esbuild-wasm bundles src/ into dist/.
   npmBuildScript = "build";
+
+  nativeBuildInputs = [ makeWrapper ];
+
+  # The measurements drive real tools: cyclictest and stress-ng (bench rt), pw-* (bench rtl/xruns,
+  # apply --live), jack_iodelay and a python3 libjack client (bench rtl --backend jack), chrt and
+  # stdbuf. `pw-jack` (pipewire.jack) puts PipeWire's libjack on LD_LIBRARY_PATH for JACK runs.
+  postInstall = ''
+    wrapProgram $out/bin/archibald \
+      --suffix PATH : ${
+        lib.makeBinPath [
+          python3
+          pipewire
+          pipewire.jack
+          rt-tests
+          stress-ng
+          jack-example-tools
+          util-linux
+          coreutils
+        ]
+      }
+  '';
 
   doInstallCheck = true;
   installCheckPhase = ''
