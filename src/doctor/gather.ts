@@ -1,6 +1,7 @@
 /**
  * The adapter: reads the facts the selected checks need, each at most once and all concurrently,
- * through src/system only (so --root confines every read). Nothing here decides pass or fail.
+ * through src/system (and raw.ts for the two reads Files lacks), so --root confines every read.
+ * Nothing here decides pass or fail.
  */
 import { gunzipSync } from 'node:zlib';
 import type { System, FileResult } from '../system/index.js';
@@ -11,7 +12,7 @@ import { parseInterrupts } from './parse/interrupts.js';
 import { parseProcLimits, parseProcStat, parseProcStatus, type ProcStat } from './parse/proc.js';
 import { pamLimitsConfFiles, parseGroup, type GroupEntry, type PasswdEntry, parseLimitsConf, parseModprobeOptions, parseOsRelease, parsePasswd, parseUdevRules, type LimitsEntry, type UdevRule } from './parse/etc.js';
 import { parseMounts, parseSwaps } from './parse/mounts.js';
-import { parseBracketChoice, parseCpuSet, parseInteger, parseWord, type NodeAccess } from './parse/sysfs.js';
+import { parseBracketChoice, parseCpuSet, parseInteger, parseWord, usbDeviceOfCard, type NodeAccess } from './parse/sysfs.js';
 import { parsePwDump, parsePwMetadata } from './parse/pipewire.js';
 import { BUNDLED_DEFAULT, readDoctorProfile, type DoctorProfile } from './profile.js';
 import { nodeOwnership, readBytes } from './raw.js';
@@ -42,11 +43,6 @@ const SMALL = 64 * 1024;
 const TINY = 4000;
 
 const missing = (reason: string): Fact<never> => ({ ok: false, reason });
-
-/** "../../devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/sound/card1" → "1-2"; null for a PCI card. */
-export function usbDeviceOfCard(linkTarget: string): string | null {
-  return /\/(\d+-[\d.]+):\d+\.\d+\/sound\/card\d+\/?$/.exec(linkTarget)?.[1] ?? null;
-}
 
 function fromFile<T>(file: FileResult, path: string, parse: (text: string) => Parsed<T>): Fact<T> {
   if (!file.ok) return missing(file.message);

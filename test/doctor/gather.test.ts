@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { systemAt } from '../../src/system/index.js';
-import { FactGatherer, usbDeviceOfCard } from '../../src/doctor/gather.js';
+import { FactGatherer } from '../../src/doctor/gather.js';
+import { usbDeviceOfCard } from '../../src/doctor/parse/sysfs.js';
 import { rootOf, judgeOne, contextFor, gatherFrom } from './support.js';
 
 test('USB sound cards are found from /sys/class/sound links; PCI cards are not', () => {

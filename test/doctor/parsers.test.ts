@@ -11,7 +11,7 @@ import { parseMounts, parseSwaps } from '../../src/doctor/parse/mounts.js';
 import { parseBracketChoice, parseCpuSet, parseInteger, parseWord } from '../../src/doctor/parse/sysfs.js';
 import { parsePwDump, parsePwMetadata } from '../../src/doctor/parse/pipewire.js';
 import type { Parsed } from '../../src/doctor/parse/result.js';
-import { usbDeviceOfCard } from '../../src/doctor/gather.js';
+import { usbDeviceOfCard } from '../../src/doctor/parse/sysfs.js';
 import { captured } from './support.js';
 
 const read = (name: string): string => readFileSync(captured(name), 'utf8');

@@ -49,3 +49,8 @@ export interface NodeAccess {
   owner: string;
   group: string;
 }
+
+/** "../../devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/sound/card1" → "1-2"; null for a PCI card. */
+export function usbDeviceOfCard(linkTarget: string): string | null {
+  return /\/(\d+-[\d.]+):\d+\.\d+\/sound\/card\d+\/?$/.exec(linkTarget)?.[1] ?? null;
+}
