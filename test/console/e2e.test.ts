@@ -97,6 +97,7 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
   await page.reload();
   await page.waitForSelector('[data-testid="latency-total"]', { timeout: 15_000 });
   assert.match(await page.locator('[data-testid="latency-measured"]').innerText(), new RegExp(`Measured \\(bench rtl, bench-rtl-[\\w-]+\\.json\\): ${measuredMs.toFixed(2).replace('.', '\\.')} ms`));
+  assert.match(await page.locator('[data-testid="systemic"]').innerText(), /systemic latency to enter in Ardour: \d+ frames/);
   const before = await page.locator('[data-testid="latency-total"]').innerText();
   assert.match(before, /Round trip \(model\): \d+\.\d\d ms/);
   await page.locator('[data-testid="quantum-slider"]').fill('8');

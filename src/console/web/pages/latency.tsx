@@ -11,6 +11,8 @@ interface Stage {
   ms: number;
 }
 interface LatencyModel {
+  /** Present when the server passed the latest `bench rtl` result to `archibald latency --measured`. */
+  measured?: { unexplainedMs: number; unexplainedFrames: number; systemicFrames: number; measuredFramesAtModelRate: number };
   rate: number;
   quantum: number;
   stages: Stage[];
@@ -119,6 +121,12 @@ export function LatencyPage() {
                 {measured.latencyFrames === null ? '' : ` (${measured.latencyFrames.toFixed(1)} frames)`} —{' '}
                 {measured.latencyMs >= model.totalMs ? '+' : ''}
                 {(measured.latencyMs - model.totalMs).toFixed(2)} ms against the model
+                {model.measured !== undefined && (
+                  <span data-testid="systemic">
+                    {' '}
+                    · systemic latency to enter in Ardour: <b>{model.measured.systemicFrames} frames</b> (about half on input, half on output)
+                  </span>
+                )}
               </>
             )}
           </p>
