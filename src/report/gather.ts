@@ -1,6 +1,8 @@
 /** The report's adapter: what it shows, read through src/system and the capabilities' own code. */
 import path from 'node:path';
+import { cliRunner } from '../console/cli-runner.js';
 import { runGroupedDoctor, type GroupedDoctor } from '../console/doctor-data.js';
+import { parseJsonDocument } from '../console/progress.js';
 import { loadProfile } from '../profile/load.js';
 import { hostSystem, type System } from '../system/index.js';
 import { latestResult } from '../system/state.js';
@@ -25,6 +27,8 @@ export interface ReportData {
   };
   doctor: Known<GroupedDoctor>;
   profile: Known<{ path: string; profile: unknown }>;
+  /** `archibald latency --json` for the active profile (with --measured when a bench rtl result is saved). */
+  latency: Known<Record<string, unknown>>;
   results: { rt: SavedResult | null; rtl: SavedResult | null; xruns: SavedResult | null };
 }
 
@@ -48,6 +52,21 @@ const settle = <T>(promise: Promise<T>): Promise<Known<T>> =>
     (error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
   );
 
+/** The latency model through the CLI itself, so the report shows exactly what `archibald latency` says. */
+async function latencyModel(env: NodeJS.ProcessEnv, rtlFile: string | null): Promise<Known<Record<string, unknown>>> {
+  const cli = cliRunner(env);
+  const attempt = async (args: string[]): Promise<Known<Record<string, unknown>>> => {
+    const result = await cli.run(args, 15_000);
+    const document = parseJsonDocument(result.stdout);
+    if (document.ok) return { ok: true, value: document.document };
+    return { ok: false, reason: result.ok ? document.reason : result.stderr.trim().split('\n')[0] || result.message };
+  };
+  const plain = ['latency', '--json'];
+  // A saved measurement the model cannot read (no trace found) must not cost the model itself.
+  const measured = rtlFile === null ? null : await attempt([...plain, '--measured', rtlFile]);
+  return measured?.ok === true ? measured : attempt(plain);
+}
+
 const named = (found: { file: string; document: unknown } | null): SavedResult | null => (found === null ? null : { file: path.basename(found.file), document: found.document });
 
 export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system: System = hostSystem()): Promise<ReportData> {
@@ -64,6 +83,7 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     latestResult('bench-xruns', env),
   ]);
   const name = hostname.ok ? hostname.text.trim() : '';
+  const latency = await latencyModel(env, rtl?.file ?? null);
   return {
     generatedAt: new Date().toISOString(),
     identity: {
@@ -76,6 +96,7 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     },
     doctor,
     profile,
+    latency,
     // File names only: the state directory's path is noise in a bug report.
     results: { rt: named(rt), rtl: named(rtl), xruns: named(xruns) },
   };

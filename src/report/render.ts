@@ -148,6 +148,38 @@ function rtlSection(saved: SavedResult): PageSection {
   };
 }
 
+interface LatencyDocument {
+  rate: number;
+  quantum: number;
+  periods?: number;
+  device?: string;
+  stages: Array<{ name: string; frames: number; ms: number; formula?: string }>;
+  totalFrames: number;
+  totalMs: number;
+  measured?: { measuredMs: number; measuredFramesAtModelRate: number; unexplainedMs: number; systemicFrames: number };
+}
+
+function latencyDocument(known: ReportData['latency']): LatencyDocument | null {
+  if (!known.ok) return null;
+  const doc = known.value as Partial<LatencyDocument>;
+  return typeof doc.totalMs === 'number' && typeof doc.totalFrames === 'number' && Array.isArray(doc.stages) && typeof doc.rate === 'number' ? (doc as LatencyDocument) : null;
+}
+
+function latencySection(data: ReportData): PageSection {
+  const doc = latencyDocument(data.latency);
+  if (doc === null) return { heading: 'Latency model', html: `<p class="skip">${escapeHtml(data.latency.ok ? 'archibald latency printed an unexpected document' : data.latency.reason)}</p>` };
+  const rows = doc.stages.map((stage) => [escapeHtml(stage.name), String(stage.frames), stage.ms.toFixed(3), escapeHtml(stage.formula ?? '')]);
+  rows.push(['<b>total round trip</b>', `<b>${doc.totalFrames}</b>`, `<b>${doc.totalMs.toFixed(3)}</b>`, '']);
+  const measured =
+    doc.measured === undefined
+      ? '<p class="skip">No measured round trip: run <code>archibald bench rtl</code>.</p>'
+      : `<p>Measured round trip <b>${doc.measured.measuredMs.toFixed(3)} ms</b> (${doc.measured.measuredFramesAtModelRate} frames); not explained by the model ${doc.measured.unexplainedMs.toFixed(3)} ms; systemic latency to enter in Ardour: <b>${doc.measured.systemicFrames} frames</b>.</p>`;
+  return {
+    heading: 'Latency model',
+    html: `<p>${doc.rate} Hz, quantum ${doc.quantum}${doc.periods === undefined ? '' : `, ${doc.periods} periods`}${doc.device === undefined ? '' : `, ${escapeHtml(doc.device)}`}: <b>${doc.totalMs.toFixed(3)} ms</b> round trip (model).</p>${table(['Stage', 'frames', 'ms', 'how'], rows)}${measured}`,
+  };
+}
+
 export function reportPage(data: ReportData): PageSpec {
   const identity = `<table><tbody>${identityRows(data)
     .map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`)
@@ -163,6 +195,7 @@ export function reportPage(data: ReportData): PageSpec {
     sections: [
       { heading: 'System', html: identity },
       doctorSection(data),
+      latencySection(data),
       ...(benches.length > 0
         ? benches
         : [{ heading: 'Benchmarks', html: '<p class="skip" id="no-bench-results">No benchmark results saved yet: run <code>archibald bench rt</code>, <code>archibald bench xruns</code> or <code>archibald bench rtl</code>, then make the report again.</p>' }]),
@@ -225,6 +258,13 @@ export function reportMarkdown(data: ReportData, htmlFile: string | null): strin
       out.push(`- ${SYMBOL[check.status]} ${code(check.id)}: ${check.summary.replace(/[\r\n]+/g, ' ')}`);
       if (check.fix !== null) out.push(`  fix: ${code(check.fix.nix)}`);
     }
+  }
+  const latency = latencyDocument(data.latency);
+  out.push('', '**Latency model**', '');
+  if (latency === null) out.push(data.latency.ok ? 'unexpected document from archibald latency' : `not available: ${data.latency.reason}`);
+  else {
+    out.push(`${latency.totalMs.toFixed(3)} ms round trip (${latency.totalFrames} frames) at ${latency.rate} Hz, quantum ${latency.quantum}`);
+    if (latency.measured !== undefined) out.push(`measured ${latency.measured.measuredMs.toFixed(3)} ms; systemic latency ${latency.measured.systemicFrames} frames`);
   }
   out.push('', '**Benchmarks**', '', ...benchLines(data), '');
   if (data.profile.ok) {

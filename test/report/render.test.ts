@@ -20,6 +20,7 @@ function data(results: ReportData['results'], overrides: Partial<ReportData['ide
     },
     doctor: { ok: false, reason: 'not run in this test' },
     profile: { ok: false, reason: 'profile /x does not exist' },
+    latency: { ok: false, reason: 'archibald: profile /x does not exist' },
     results,
   };
 }
@@ -50,6 +51,8 @@ test('no results, no doctor, no profile: the report says why for each, and the M
   assert.match(html, /No benchmark results saved yet/);
   assert.match(html, /The doctor could not run: not run in this test/);
   assert.match(html, /profile \/x does not exist/);
+  assert.ok(page.sections.some((section) => section.heading === 'Latency model'));
+  assert.match(html, /archibald: profile \/x does not exist/, 'the latency model says why it is missing');
   const markdown = reportMarkdown(data({ rt: null, rtl: null, xruns: null }), '/tmp/r.html');
   assert.match(markdown, /\| Audio devices \| 1: Scarlett \\\| 2i2 \[USB, USB-Audio\] \|/, 'a pipe in a device name does not break the table');
   assert.match(markdown, /\| nixos-version \| 25\.11\.20261120\.8fd9daa \(Xantusia\) \|/);

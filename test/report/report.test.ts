@@ -41,6 +41,7 @@ test('report: HTML with the latest bench plots (renders offline in Chromium) and
   assert.ok(summary.includes(`over ${xruns.durationS} s`));
   assert.match(summary, /\*\*bench rtl\*\* .*: round trip 5\.333 ms \(256\.00 frames\)/);
   assert.match(summary, /\d+ pass, \d+ warn, \d+ fail, \d+ skip/);
+  assert.match(summary, /\*\*Latency model\*\*\n\n\d+\.\d{3} ms round trip \(\d+ frames\) at 48000 Hz, quantum 32\nmeasured 5\.333 ms; systemic latency \d+ frames/);
 
   const rendered = await renderOffline(html, path.join(artifactsDir('report'), 'report.png'));
   assert.deepEqual(rendered.blocked, [], 'the report fetched nothing from the network');
@@ -49,6 +50,7 @@ test('report: HTML with the latest bench plots (renders offline in Chromium) and
   assert.match(rendered.text, /Scheduling latency/);
   assert.match(rendered.text, /Xrun timeline|Xruns/);
   assert.match(rendered.text, /Doctor/);
+  assert.match(rendered.text, /systemic latency to enter in Ardour/);
   assert.match(rendered.text, /"quantum": 32/, 'the profile is in the report');
 });
 
