@@ -42,8 +42,11 @@ export function parseJsonDocument(stdout: string): { ok: true; document: Record<
   }
 }
 
-/** The last non-empty line of stderr that is not a progress record: the CLI's one-line error. */
+/**
+ * The CLI's one-line error from stderr: the last `archibald: …` line (a suggestion may follow it
+ * on an indented line), else the last line that is not a progress record.
+ */
 export function lastMessage(stderr: string): string {
   const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && parseProgressLine(line) === null);
-  return lines.at(-1) ?? '';
+  return lines.findLast((line) => line.startsWith('archibald: ')) ?? lines.at(-1) ?? '';
 }

@@ -52,6 +52,8 @@ test('progress lines: the bench ndjson records parse, anything else is ignored',
   assert.equal(parseProgressLine('{"elapsedS":-1,"durationS":10}'), null);
   assert.equal(parseProgressLine('{"elapsedS":1}'), null);
   assert.equal(lastMessage('{"elapsedS":1,"durationS":2}\narchibald: cyclictest is not installed\n{"elapsedS":2,"durationS":2}\n'), 'archibald: cyclictest is not installed');
+  assert.equal(lastMessage('archibald: this is not NixOS\n  elsewhere, use --live\n'), 'archibald: this is not NixOS', 'the error, not its suggestion');
+  assert.equal(lastMessage('some tool noise\n'), 'some tool noise');
   assert.deepEqual(parseJsonDocument('{"a":1}\n'), { ok: true, document: { a: 1 } });
   assert.equal(parseJsonDocument('[1]').ok, false);
   assert.equal(parseJsonDocument('').ok, false);
