@@ -49,7 +49,8 @@ export async function doctorReport(options: DoctorOptions): Promise<{ report: Do
   if (options.profile !== undefined && !facts.profile.ok) throw inputError(`--profile: ${facts.profile.reason}`);
   const os = facts.osRelease.ok ? facts.osRelease.value : undefined;
   const context = {
-    isNixos: os?.ID === 'nixos',
+    // NixOS derivatives (ArchibaldOS itself) keep ID_LIKE=nixos.
+    isNixos: os?.ID === 'nixos' || (os?.ID_LIKE ?? '').split(/\s+/).includes('nixos'),
     profile: facts.profile.ok ? facts.profile.value : BUNDLED_DEFAULT,
     profileSource: facts.profile.ok ? facts.profile.source : 'the bundled default profile',
   };

@@ -4,7 +4,8 @@
  * Failures are values, never exceptions: a missing file, a directory where a file should be,
  * a symlink loop or a 500 MB file each come back as a typed reason the caller can report.
  */
-import { open, readdir, readlink, lstat, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir, readlink, lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export type FileProblem = 'missing' | 'denied' | 'not-a-file' | 'not-a-directory' | 'loop' | 'escapes-root' | 'io-error';
@@ -24,6 +25,10 @@ export interface Files {
   /** True when reading the live machine (root is "/"). */
   readonly isHost: boolean;
   readFile(file: string, options?: { maxBytes?: number }): Promise<FileResult>;
+  /** The same bounded read, as bytes (compressed or binary files such as /proc/config.gz, WAV). */
+  readBytes(file: string, options?: { maxBytes?: number }): Promise<BytesResult>;
+  /** Kind, owner, group and permission bits (symlinks followed), e.g. of a device node. */
+  stat(file: string): Promise<{ ok: true; info: NodeInfo } | { ok: false; problem: FileProblem; message: string }>;
   readDir(dir: string): Promise<DirResult>;
   exists(file: string): Promise<boolean>;
   /** Target of a symlink, as written (not resolved). */
@@ -70,38 +75,82 @@ function describe(problem: FileProblem, file: string, error?: unknown): string {
   }
 }
 
-async function readBounded(real: string, maxBytes: number): Promise<FileResult> {
-  let handle;
+export type BytesResult = { ok: true; bytes: Buffer; truncated: boolean } | { ok: false; problem: FileProblem; message: string };
+
+export interface NodeInfo {
+  kind: 'file' | 'directory' | 'character-device' | 'block-device' | 'fifo' | 'socket' | 'symlink' | 'other';
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** For device nodes: major and minor numbers. */
+  rdev: number;
+}
+
+/**
+ * One bounded read of a regular file. Synchronous on purpose: /proc and /sys files are a page at
+ * most and never block, and a trip through libuv's thread pool per file (open, fstat, read, close)
+ * cost the doctor more than the reads. O_NONBLOCK keeps a FIFO planted where a file should be from
+ * hanging the open; fstat then refuses anything that is not a regular file.
+ */
+function readBoundedBytes(real: string, maxBytes: number, shownAs: string): BytesResult {
+  let fd: number | undefined;
   try {
-    // A FIFO where a file should be would block open() forever: refuse anything but regular files first.
-    const kind = await stat(real);
-    if (!kind.isFile()) return { ok: false, problem: 'not-a-file', message: describe('not-a-file', real) };
-    handle = await open(real, 'r');
-  } catch (error) {
-    const problem = problemOf(error);
-    return { ok: false, problem, message: describe(problem, real, error) };
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return { ok: false, problem: 'not-a-file', message: describe('not-a-file', real) };
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return { ok: false, problem: 'not-a-file', message: describe('not-a-file', shownAs) };
     // procfs/sysfs report size 0 (or 4096) whatever they hold, so read up to the bound regardless.
     const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, 64 * 1024));
     const chunks: Buffer[] = [];
     let total = 0;
     while (total <= maxBytes) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, maxBytes + 1 - total), null);
+      const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, maxBytes + 1 - total), null);
       if (bytesRead === 0) break;
       chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
       total += bytesRead;
     }
     const truncated = total > maxBytes;
-    const data = Buffer.concat(chunks).subarray(0, Math.min(total, maxBytes));
-    return { ok: true, text: data.toString('utf8'), truncated, bytes: data.length };
+    return { ok: true, bytes: Buffer.concat(chunks).subarray(0, Math.min(total, maxBytes)), truncated };
   } catch (error) {
     const problem = problemOf(error);
-    return { ok: false, problem, message: describe(problem, real, error) };
+    return { ok: false, problem, message: describe(problem, shownAs, error) };
   } finally {
-    await handle.close().catch(() => undefined);
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing useful to do
+      }
+    }
+  }
+}
+
+function toText(result: BytesResult): FileResult {
+  if (!result.ok) return result;
+  return { ok: true, text: result.bytes.toString('utf8'), truncated: result.truncated, bytes: result.bytes.length };
+}
+
+async function nodeInfo(real: string, shownAs: string, follow: boolean): Promise<{ ok: true; info: NodeInfo } | { ok: false; problem: FileProblem; message: string }> {
+  try {
+    const info = follow ? await stat(real) : await lstat(real);
+    const kind: NodeInfo['kind'] = info.isFile()
+      ? 'file'
+      : info.isDirectory()
+        ? 'directory'
+        : info.isCharacterDevice()
+          ? 'character-device'
+          : info.isBlockDevice()
+            ? 'block-device'
+            : info.isFIFO()
+              ? 'fifo'
+              : info.isSocket()
+                ? 'socket'
+                : info.isSymbolicLink()
+                  ? 'symlink'
+                  : 'other';
+    return { ok: true, info: { kind, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size, rdev: info.rdev } };
+  } catch (error) {
+    const problem = problemOf(error);
+    return { ok: false, problem, message: describe(problem, shownAs, error) };
   }
 }
 
@@ -110,8 +159,16 @@ class HostFiles implements Files {
   readonly root = '/';
   readonly isHost = true;
 
-  readFile(file: string, options: { maxBytes?: number } = {}): Promise<FileResult> {
-    return readBounded(file, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  async readFile(file: string, options: { maxBytes?: number } = {}): Promise<FileResult> {
+    return toText(readBoundedBytes(file, options.maxBytes ?? DEFAULT_MAX_BYTES, file));
+  }
+
+  async readBytes(file: string, options: { maxBytes?: number } = {}): Promise<BytesResult> {
+    return readBoundedBytes(file, options.maxBytes ?? DEFAULT_MAX_BYTES, file);
+  }
+
+  stat(file: string) {
+    return nodeInfo(file, file, true);
   }
 
   async readDir(dir: string): Promise<DirResult> {
@@ -198,10 +255,20 @@ class RootedFiles implements Files {
   }
 
   async readFile(file: string, options: { maxBytes?: number } = {}): Promise<FileResult> {
+    return toText(await this.readBytes(file, options));
+  }
+
+  async readBytes(file: string, options: { maxBytes?: number } = {}): Promise<BytesResult> {
     const real = await this.resolve(file);
     if (!real.ok) return real;
-    const result = await readBounded(real.path, options.maxBytes ?? DEFAULT_MAX_BYTES);
-    return result.ok ? result : { ...result, message: result.message.replace(real.path, file) };
+    return readBoundedBytes(real.path, options.maxBytes ?? DEFAULT_MAX_BYTES, file);
+  }
+
+  async stat(file: string) {
+    const real = await this.resolve(file);
+    if (!real.ok) return real;
+    // resolve() already followed every link inside the root.
+    return nodeInfo(real.path, file, false);
   }
 
   async readDir(dir: string): Promise<DirResult> {

@@ -2,7 +2,7 @@
 import { filesAt, type Files } from './files.js';
 import { run, which, type RunOptions, type RunResult } from './run.js';
 
-export type { Files, FileResult, DirResult, FileProblem } from './files.js';
+export type { Files, FileResult, BytesResult, DirResult, FileProblem, NodeInfo } from './files.js';
 export type { RunOptions, RunResult } from './run.js';
 export type { ManagedProcess } from './processes.js';
 

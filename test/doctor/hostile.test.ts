@@ -71,6 +71,8 @@ const deniedFiles: Files = {
   root: '/denied',
   isHost: false,
   readFile: async (file) => ({ ok: false, problem: 'denied', message: `${file}: permission denied` }),
+  readBytes: async (file) => ({ ok: false, problem: 'denied', message: `${file}: permission denied` }),
+  stat: async (file) => ({ ok: false, problem: 'denied', message: `${file}: permission denied` }),
   readDir: async (dir) => ({ ok: false, problem: 'denied', message: `${dir}: permission denied` }),
   exists: async () => false,
   readLink: async (file) => ({ ok: false, problem: 'denied', message: `${file}: permission denied` }),
