@@ -3,10 +3,14 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
+// `archibald doctor` has a start-up budget: its own entry skips commander and the other commands.
+const args = process.argv.slice(2);
+const entry = args[0] === 'doctor' && !args.includes('-h') && !args.includes('--help') ? '../dist/doctor.js' : '../dist/cli.js';
+
 try {
-  await import('../dist/cli.js');
+  await import(entry);
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && /dist\/(cli|doctor)\.js/.test(String(error.message))) {
     process.stderr.write('archibald: the CLI is not built yet: run `npm run build` (or `npm ci`) first\n');
     process.exit(2);
   }

@@ -14,7 +14,8 @@ rmSync(dist, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli.ts', doctor: 'src/doctor/main.ts' },
+  minify: true,
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -4,7 +4,8 @@
  * never loads the console's server or the bench's FFT.
  */
 import { Command, CommanderError } from 'commander';
-import { ArchibaldError } from './errors.js';
+import { reportError } from './errors.js';
+import { endQuietlyOnClosedPipe } from './output.js';
 import { registerDoctor } from './doctor/cli.js';
 import { registerProfile } from './profile/cli.js';
 import { registerLatency } from './latency/cli.js';
@@ -36,24 +37,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-function report(error: unknown, debug: boolean): number {
-  if (error instanceof CommanderError) {
-    // Help and version are "errors" to commander; they already printed what they had to.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    return error.exitCode === 0 ? 0 : 2;
-  }
-  if (error instanceof ArchibaldError) {
-    process.stderr.write(`archibald: ${error.message}\n`);
-    if (error.suggestion !== undefined) process.stderr.write(`  ${error.suggestion}\n`);
-    if (debug && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`archibald: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
-  if (debug && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
-  return 3;
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
@@ -61,17 +44,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
-    return report(error, debug);
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they already printed what they had to.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(error, debug);
   }
 }
 
-// `archibald doctor | head` closes our stdout early: that is the reader's choice, not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
-    throw error;
-  });
-}
+endQuietlyOnClosedPipe();
 
 const exitCode = await main(process.argv.slice(2));
 process.exitCode = exitCode;

@@ -49,3 +49,20 @@ export function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<Propert
     })
     .join('; ');
 }
+
+/**
+ * The one top-level handler: prints `archibald: <message>` (and the suggestion) on stderr and
+ * returns the exit code. No stack unless --debug; an unexpected error is exit 3, "internal error".
+ */
+export function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof ArchibaldError) {
+    process.stderr.write(`archibald: ${error.message}\n`);
+    if (error.suggestion !== undefined) process.stderr.write(`  ${error.suggestion}\n`);
+    if (debug && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`archibald: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  return 3;
+}

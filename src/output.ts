@@ -26,3 +26,13 @@ export function numberOption(flag: string, value: string | undefined, limits: { 
   }
   return n;
 }
+
+/** `archibald doctor | head` closes our stdout early: that is the reader's choice, not an error. */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+      throw error;
+    });
+  }
+}
