@@ -55,6 +55,12 @@ const INDEX_HTML = `<!doctype html>
 </body></html>
 `;
 
+const SIGNED_IN_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/">
+<title>ArchibaldOS console</title></head>
+<body style="font:16px system-ui,sans-serif;max-width:40rem;margin:4rem auto"><p>Signed in. <a href="/">Open the console</a>.</p></body></html>
+`;
+
 const denied = (message: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ArchibaldOS console: not signed in</title></head>
 <body style="font:16px system-ui,sans-serif;max-width:40rem;margin:4rem auto">
@@ -141,7 +147,9 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
     const host = c.req.header('host');
     if (!hostAllowed(host, deps.boundHost)) return c.text('forbidden: this console only answers to its own address\n', 403);
     if (!originAllowed(c.req.header('origin'), host)) return c.text('forbidden: cross-origin request\n', 403);
-    if (c.req.header('sec-fetch-site') === 'cross-site') return c.text('forbidden: cross-site request\n', 403);
+    // The address itself may be clicked in another site's page (a chat, a web mail): only the API
+    // refuses cross-site requests; `/` without our cookie only ever shows the sign-in answer.
+    if (c.req.header('sec-fetch-site') === 'cross-site' && c.req.path !== '/') return c.text('forbidden: cross-site request\n', 403);
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
   });
@@ -162,8 +170,11 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
       const session = gate.exchange(token);
       if (session !== null) {
         c.header('Set-Cookie', sessionCookie(session));
-        // Drop the token from the address bar and the history.
-        return c.redirect('/', 303);
+        c.header('Cache-Control', 'no-store');
+        // Drop the token from the address bar and the history. Not an HTTP redirect: after a
+        // link clicked on another site the redirect would still count as cross-site and the
+        // browser would withhold the new SameSite=Strict cookie; this page's own navigation is ours.
+        return c.html(SIGNED_IN_HTML);
       }
       if (gate.authorised(c.req.header('cookie'))) return c.redirect('/', 303);
       return c.html(denied(gate.tokenSpent ? 'This address has already been used.' : 'The token in this address is not valid.'), 401);

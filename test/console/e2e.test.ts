@@ -66,8 +66,8 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
 
   // Status: the doctor's real results, grouped, with copyable Nix fixes.
   await page.goto(url);
-  assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
   await page.waitForSelector('[data-check]', { timeout: 20_000 });
+  assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
   const checks = await page.locator('[data-check]').count();
   assert.ok(checks >= 25, `the doctor's checks are listed (${checks})`);
   assert.ok((await page.locator('.group h2').count()) >= 4, 'grouped');
@@ -191,4 +191,26 @@ test('console in Chromium: every page shows real data; the form refuses a bad qu
   // Ctrl-C stops the console cleanly.
   const stopped = await server.stop('SIGINT', 5000);
   assert.deepEqual(stopped, { code: 0, signal: null }, server.output().stderr);
+});
+
+test('the printed address also works when clicked on a page of another site (the new cookie is not withheld)', async (t) => {
+  if (!needTools(t, ['chromium'])) return;
+  const server = startProcess([process.execPath, bin, 'console', '--port', '0', '--no-open']);
+  t.after(() => server.stop('SIGKILL'));
+  const url = await consoleUrl(server);
+  // localhost and 127.0.0.1 are different sites: a link in a web mail or chat is like this.
+  const other = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end(`<a id="open" href="${url}">open the console</a>`);
+  });
+  const otherPort = await new Promise<number>((resolve) => other.listen(0, '127.0.0.1', () => resolve((other.address() as AddressInfo).port)));
+  t.after(() => other.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  await page.goto(`http://localhost:${otherPort}/`);
+  await page.click('#open');
+  await page.waitForSelector('main[data-page-id="status"]', { timeout: 15_000 });
+  assert.equal(page.url(), `${new URL(url).origin}/`);
+  assert.deepEqual(await server.stop('SIGINT', 5000), { code: 0, signal: null });
 });
