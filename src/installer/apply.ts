@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
+import { writeFileAtomic as writeAtomicShared } from '../system/write.js';
 import type { System } from '../system/index.js';
 import { startProcess } from '../system/processes.js';
 import type { Plan, Step } from './plan.js';
@@ -27,16 +28,9 @@ export interface ApplyOptions {
   captureTimeoutMs?: number;
 }
 
+/** The installer's files go through the shared atomic writer; parent folders are created. */
 export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.archibald-${process.pid}-${Date.now()}`);
-  try {
-    await writeFile(temp, content, { mode, flag: 'wx' });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeAtomicShared(file, content, { mode, createDirs: true });
 }
 
 async function isDirectory(dir: string): Promise<boolean> {

@@ -6,14 +6,14 @@
  * `profile set` calls queue instead of losing each other's updates.
  */
 import { constants } from 'node:fs';
-import { copyFile, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { open, readFile, rm } from 'node:fs/promises';
 import { ArchibaldError } from '../errors.js';
+import { isAlive, writeFailure, writeFileAtomic, type WriteHooks } from '../system/write.js';
 
-export interface WriteHooks {
-  /** Runs after the temporary file is complete and synced, before the rename (tests simulate a crash here). */
-  beforeRename?: (tempFile: string) => void | Promise<void>;
-}
+export type { WriteHooks } from '../system/write.js';
+
+/** Profile files are replaced with the shared atomic writer (temp + fsync + rename, .bak kept). */
+export const writeAtomic = writeFileAtomic;
 
 /** Hooks from the environment, so an end-to-end test can crash a real `archibald` process mid-write. */
 export function hooksFromEnv(env: NodeJS.ProcessEnv = process.env): WriteHooks {
@@ -23,20 +23,6 @@ export function hooksFromEnv(env: NodeJS.ProcessEnv = process.env): WriteHooks {
   return {};
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
-  } finally {
-    await handle.close();
-  }
-}
-
-function writeFailure(file: string, error: unknown): ArchibaldError {
-  return new ArchibaldError('BAD_INPUT', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
-}
 
 /** Reads a file's exact bytes, or null when it does not exist. */
 export async function readBytes(file: string): Promise<Buffer | null> {
@@ -48,65 +34,6 @@ export async function readBytes(file: string): Promise<Buffer | null> {
   }
 }
 
-/**
- * Replaces `file` with `content` atomically. With `backup`, the previous content (if any) is
- * first copied to FILE.bak. The file keeps its permission bits.
- */
-export async function writeAtomic(file: string, content: string | Buffer, options: { backup?: boolean; hooks?: WriteHooks } = {}): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  let mode = 0o644;
-  let existed = false;
-  try {
-    mode = (await stat(file)).mode & 0o7777;
-    existed = true;
-  } catch {
-    // a new file
-  }
-  try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (options.backup === true && existed) {
-      // The backup is itself written to a temporary name first: a crash never leaves a torn .bak.
-      const backupTemp = `${temp}.bak`;
-      await copyFile(file, backupTemp);
-      await rename(backupTemp, `${file}.bak`);
-    }
-    await options.hooks?.beforeRename?.(temp);
-    await rename(temp, file);
-    await syncDirectory(dir);
-    await removeDeadWritersTemps(dir, path.basename(file));
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    await rm(`${temp}.bak`, { force: true }).catch(() => undefined);
-    if (error instanceof ArchibaldError) throw error;
-    throw writeFailure(file, error);
-  }
-}
-
-/** Temporary files a killed writer left behind (its pid is in the name); live writers' files stay. */
-async function removeDeadWritersTemps(dir: string, base: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(`.${base}.`)) continue;
-    const match = /\.(\d+)\.[0-9a-z]+\.tmp(\.bak)?$/.exec(name.slice(base.length + 1));
-    if (match !== null && !isAlive(Number(match[1]))) await rm(path.join(dir, name), { force: true }).catch(() => undefined);
-  }
-}
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -26,8 +26,10 @@ async function write(file: string, content: string, what: string): Promise<void>
   try {
     await writeFileAtomic(file, content);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new ArchibaldError('BAD_INPUT', `cannot write the ${what} to ${file}: ${WHY[code] ?? (error as Error).message}`);
+    // The shared writer wraps the system error; its cause carries the errno.
+    const cause = error instanceof ArchibaldError && error.cause !== undefined ? error.cause : error;
+    const code = (cause as NodeJS.ErrnoException).code ?? '';
+    throw new ArchibaldError('BAD_INPUT', `cannot write the ${what} to ${file}: ${WHY[code] ?? (cause as Error).message}`);
   }
 }
 

@@ -3,9 +3,10 @@
  * $ARCHIBALD_STATE_DIR, else $XDG_STATE_HOME/archibald, else ~/.local/state/archibald.
  * Files are `results/<kind>-<timestamp>.json`, written atomically.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic as writeAtomicShared } from './write.js';
 
 export type ResultKind = 'bench-rt' | 'bench-rtl' | 'bench-xruns' | 'doctor' | 'latency';
 
@@ -16,10 +17,7 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(temp, content, { mode: 0o644 });
-  await rename(temp, file);
+  await writeAtomicShared(file, content, { createDirs: true });
 }
 
 export async function saveResult(kind: ResultKind, document: unknown, env: NodeJS.ProcessEnv = process.env): Promise<string> {
