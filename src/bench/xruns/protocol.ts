@@ -55,19 +55,23 @@ export class MessageFramer {
 }
 
 /**
- * How long to leave the socket unread before the next batch. The profiler streams ~0.5 KB per
- * cycle (about 1 MB/s at quantum 32) and every wake-up costs more than decoding, so reads are
- * batched; but the daemon drops profiler data once its socket and 32 KB send buffer are full
- * (seen here at 100-200 ms at quantum 32). Aim for ~48 KB per read, between 20 and 500 ms.
+ * How long to leave the socket unread before the next batch. The profiler streams ~0.6 KB per
+ * cycle (about 0.9 MB/s at quantum 32, 1.8 MB/s at 16) and every wake-up costs more than decoding,
+ * so reads are batched. What the daemon can queue for us is bounded by the socket (a single read
+ * after a long pause returned at most ~200 KB here); once that is full the daemon's throughput
+ * drops to what we read. So aim for ~96 KB per read (about 100 ms at quantum 32), between 20 and
+ * 500 ms, and halve the pause at once when a read comes back nearly full.
  */
+export const READ_TARGET_BYTES = 96 * 1024;
+const READ_NEARLY_FULL_BYTES = 160 * 1024;
+
 export function nextReadDelayMs(currentMs: number, bytesRead: number, sinceLastReadMs: number): number {
-  const TARGET_BYTES = 48 * 1024;
-  if (sinceLastReadMs <= 0 || bytesRead <= 0) return Math.min(500, Math.max(20, currentMs * 2));
-  const bytesPerMs = bytesRead / sinceLastReadMs;
-  const ideal = TARGET_BYTES / bytesPerMs;
+  const clamp = (ms: number): number => Math.round(Math.min(500, Math.max(20, ms)));
+  if (bytesRead >= READ_NEARLY_FULL_BYTES) return clamp(currentMs / 2);
+  if (sinceLastReadMs <= 0 || bytesRead <= 0) return clamp(currentMs * 1.5);
+  const ideal = READ_TARGET_BYTES / (bytesRead / sinceLastReadMs);
   // Grow slowly (a burst may follow), shrink at once.
-  const next = ideal < currentMs ? ideal : Math.min(ideal, currentMs * 1.5);
-  return Math.round(Math.min(500, Math.max(20, next)));
+  return clamp(ideal < currentMs ? ideal : Math.min(ideal, currentMs * 1.5));
 }
 
 export function encodeMessage(id: number, opcode: number, seq: number, payload: Buffer): Buffer {

@@ -285,10 +285,12 @@ test('/proc/<pid>/stat: CPU ticks after the last ")", whatever the command name 
   fc.assert(fc.property(fc.string(), (text) => void parseProcStatCpu(text)));
 });
 
-test('read batching stays between 20 and 500 ms and aims at ~48 KB per read', () => {
-  assert.equal(nextReadDelayMs(50, 48 * 1024, 50), 50);
-  assert.equal(nextReadDelayMs(50, 96 * 1024, 50), 25, 'twice the data rate: read twice as often, at once');
-  assert.equal(nextReadDelayMs(50, 4 * 1024, 50), 75, 'less data: grow slowly');
+test('read batching stays between 20 and 500 ms and aims at ~96 KB per read', () => {
+  assert.equal(nextReadDelayMs(100, 96 * 1024, 100), 100);
+  assert.equal(nextReadDelayMs(100, 140 * 1024, 70), 48, 'twice the data rate: read twice as often, at once');
+  assert.equal(nextReadDelayMs(100, 8 * 1024, 100), 150, 'less data: grow slowly');
+  assert.equal(nextReadDelayMs(200, 200 * 1024, 1000), 100, 'a nearly full read halves the pause whatever the average says');
+  assert.equal(nextReadDelayMs(400, 0, 400), 500);
   fc.assert(
     fc.property(fc.integer({ min: 20, max: 500 }), fc.nat({ max: 1 << 20 }), fc.integer({ min: -5, max: 2000 }), (current, bytes, since) => {
       const next = nextReadDelayMs(current, bytes, since);
