@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/system/run.js';
 import { startProcess } from '../../src/system/processes.js';
+import { isAlive as alive } from '../../src/system/write.js';
 import { needTools } from '../helpers/tools.js';
 import { rawRequest } from './support.js';
 
@@ -72,14 +73,6 @@ async function descendants(root: number): Promise<number[]> {
   return found;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('Ctrl-C during a benchmark stops the console and every process it started', async (t) => {
   if (!needTools(t, ['cyclictest'])) return;

@@ -15,7 +15,7 @@ import { startProcess, type ManagedProcess } from '../../src/system/processes.js
 import { run } from '../../src/system/run.js';
 import { startPipewire } from '../helpers/daemons.js';
 import { needTools } from '../helpers/tools.js';
-import { artifactsDir, launchChromium } from './browser.js';
+import { artifactsDir, launchChromium } from '../helpers/browser.js';
 import { rawRequest } from './support.js';
 
 const bin = path.resolve('bin/archibald.js');

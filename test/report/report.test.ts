@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/system/run.js';
 import { needTools } from '../helpers/tools.js';
-import { artifactsDir, renderOffline } from '../console/browser.js';
+import { artifactsDir, renderOffline } from '../helpers/browser.js';
 
 const bin = path.resolve('bin/archibald.js');
 const fixtures = path.resolve('test/report/fixtures');

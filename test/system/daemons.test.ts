@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isAlive as alive } from '../../src/system/write.js';
 import { needTools } from '../helpers/tools.js';
 import { startJack, startPipewire } from '../helpers/daemons.js';
 import { run } from '../../src/system/run.js';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('PipeWire test daemon runs the requested clock and is gone after stop()', async (t) => {
   if (!needTools(t, ['pipewire', 'wireplumber', 'dbus-run-session', 'pw-metadata', 'pw-dump'])) return;

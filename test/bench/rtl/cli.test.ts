@@ -4,9 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { run } from '../../../src/system/run.js';
-import { launchChromium } from '../../console/browser.js';
+import { renderOffline } from '../../helpers/browser.js';
 import { needTools } from '../../helpers/tools.js';
 import { makeStimulus, padded, whiteNoise } from '../../../src/bench/rtl/stimulus.js';
 import { syntheticRecording } from '../../../src/bench/rtl/synthetic.js';
@@ -62,23 +61,10 @@ describe('archibald bench rtl analyze', () => {
     const out = file('browser');
     const result = await cli(['--stimulus', file('stimulus.wav'), '--recording', file('loop.wav'), '--out', out, '--json']);
     assert.ok(result.ok);
-    const browser = await launchChromium();
-    try {
-      const blocked: string[] = [];
-      await browser.context.route('**/*', (route) => {
-        if (route.request().url().startsWith('file:')) return route.continue();
-        blocked.push(route.request().url());
-        return route.abort();
-      });
-      const page = await browser.context.newPage();
-      await page.goto(pathToFileURL(path.join(out, 'bench-rtl.html')).href);
-      await page.waitForSelector('html[data-charts-ready]', { timeout: 15_000 });
-      assert.equal(await page.locator('.uplot').count(), 2);
-      assert.deepEqual(blocked, []);
-      assert.match(await page.innerText('body'), /maximum at 1480\.\d{3} frames/);
-    } finally {
-      await browser.close();
-    }
+    const rendered = await renderOffline(path.join(out, 'bench-rtl.html'), null);
+    assert.equal(rendered.charts, 2);
+    assert.deepEqual(rendered.blocked, []);
+    assert.match(rendered.text, /maximum at 1480\.\d{3} frames/);
   });
 
   test('no trace of the stimulus: exit 1, latency null, confidence near 0', async () => {
