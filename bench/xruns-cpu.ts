@@ -3,8 +3,8 @@
  *   node --import tsx bench/xruns-cpu.ts [seconds=20] [quanta=16,32,64,256,1024] [loads=none,rt]
  * For each quantum and load it starts PipeWire (null sink + WirePlumber), plays noise with pw-play
  * at that quantum, runs `archibald bench xruns --duration S --json`, and prints cycles, xruns,
- * the worst DSP load and the monitor's CPU use: as the CLI reports it over the watch, and from
- * /usr/bin/time for the whole process including start-up. Then the same for jackd (dummy backend).
+ * the worst DSP load and the monitor's CPU use: as the CLI reports it over the watch, after its
+ * first 10 s (steady state), and from /usr/bin/time for the whole process including start-up. Then the same for jackd (dummy backend).
  * Load "rt" is stress-ng --cpu 2 --cpu-load 70 at SCHED_FIFO 95, above PipeWire's 88.
  * Needs a build (npm run build), pipewire, wireplumber, pw-play, sox, stress-ng, jackd, python3.
  */
@@ -48,7 +48,7 @@ function stressRt(): ManagedProcess {
   return startProcess(['stress-ng', '--cpu', '2', '--cpu-load', '70', '--sched', 'fifo', '--sched-prio', '95', '--timeout', String(seconds + 30)]);
 }
 
-const rows: string[][] = [['backend', 'quantum', 'load', 'cycles', 'xruns', 'xrun %', 'max DSP', 'dropped', 'monitor CPU % (watch)', 'process CPU % (incl. start)']];
+const rows: string[][] = [['backend', 'quantum', 'load', 'cycles', 'xruns', 'xrun %', 'max DSP', 'dropped', 'monitor CPU % (watch)', 'after 10 s', 'process CPU % (incl. start)']];
 function row(backend: string, quantum: number, load: string, timed: Timed): void {
   const r = timed.report;
   rows.push([
@@ -61,6 +61,7 @@ function row(backend: string, quantum: number, load: string, timed: Timed): void
     `${(r.maxDspLoad * 100).toFixed(0)} %`,
     String(r.droppedReports),
     r.monitorCpuPercent.toFixed(3),
+    r.monitorCpu.steadySelfPercent === null ? 'n/a' : r.monitorCpu.steadySelfPercent.toFixed(3),
     timed.processPercent.toFixed(3),
   ]);
 }
