@@ -162,6 +162,8 @@ export async function startGraphMonitor(options: GraphMonitorOptions): Promise<G
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
+    // The partial interval since the last tick is data too (a 3 s run would otherwise show 2 s).
+    tick();
     await source.stop();
     hub.end();
   };

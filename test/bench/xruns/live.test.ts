@@ -15,7 +15,8 @@ import { startGraphMonitor, type GraphSample } from '../../../src/bench/xruns/mo
 import { startProcess, type ManagedProcess } from '../../../src/system/processes.js';
 import { run } from '../../../src/system/run.js';
 import { startJack, startPipewire } from '../../helpers/daemons.js';
-import { needTools } from '../../helpers/tools.js';
+import { artifactsDir, renderOffline } from '../../helpers/browser.js';
+import { findTool, needTools } from '../../helpers/tools.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isAlive = (pid: number): boolean => {
@@ -151,6 +152,13 @@ test('PipeWire at quantum 1024 without load, through the CLI: ~0 xruns, JSON, HT
   assert.match(html, /Xrun timeline/);
   assert.match(html, /DSP load of the driver/);
   assert.doesNotMatch(html, /<script src=/, 'self-contained');
+  if (findTool('chromium') !== null) {
+    const rendered = await renderOffline(path.join(out, 'bench-xruns.html'), path.join(artifactsDir('bench-xruns'), 'bench-xruns.png'));
+    assert.deepEqual(rendered.blocked, [], 'the page fetched nothing from the network');
+    assert.equal(rendered.charts, 3, 'xrun timeline, DSP load and monitor CPU');
+    assert.equal(rendered.ready, '3');
+    assert.match(rendered.text, /Xrun rate/);
+  }
   const saved = await readdir(path.join(dir, 'state', 'results'));
   assert.equal(saved.filter((name) => name.startsWith('bench-xruns-')).length, 1, 'only the finished run with data is saved');
 
