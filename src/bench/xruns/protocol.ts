@@ -145,7 +145,7 @@ export interface ProfilerPoint {
   driver: DriverBlock;
   /** Followers (clients, streams) in the cycle. */
   followers: number;
-  /** Followers that were triggered or awake but had not finished: the cycle was incomplete. */
+  /** Followers (not async ones) that were triggered or awake but had not finished: the cycle was incomplete. */
   unfinished: number;
   /** Names of the unfinished followers (decoded only for incomplete cycles). */
   unfinishedNames: string[];
@@ -207,6 +207,12 @@ function longField(view: DataView, i: number, n: number): number | null {
   if (view.getUint32(at + 4, true) !== 5 || view.getUint32(at, true) < 8) return null;
   // Two 32-bit halves: exact for nanosecond clocks (< 2^53) and far cheaper than BigInt.
   return view.getInt32(at + 12, true) * 4294967296 + view.getUint32(at + 8, true);
+}
+
+function boolField(view: DataView, i: number, n: number): boolean {
+  if (i >= n) return false;
+  const at = fieldAt[i]!;
+  return view.getUint32(at + 4, true) === 2 && view.getUint32(at, true) >= 4 && view.getInt32(at + 8, true) !== 0;
 }
 
 function fractionDenom(view: DataView, i: number, n: number): number | null {
@@ -304,7 +310,9 @@ function readPoint(bytes: Buffer, view: DataView, body: number, end: number, poi
       const status = intField(view, 6, n);
       if (status === null) continue;
       point.followers++;
-      if (status === 1 || status === 2) {
+      // PipeWire 1.x marks async followers (10th field): they run a cycle behind by design, so
+      // "not finished yet" is their normal state, not an xrun. 0.3.65 has no such field.
+      if ((status === 1 || status === 2) && !boolField(view, 9, n)) {
         const name = stringField(bytes, view, 1, n) ?? '?';
         if (point.unfinished < point.unfinishedNames.length) point.unfinishedNames[point.unfinished] = name;
         else point.unfinishedNames.push(name);

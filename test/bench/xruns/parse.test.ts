@@ -165,6 +165,55 @@ test('property: PODs we build decode back to the same values', () => {
   assert.deepEqual([framed!.id, framed!.opcode, framed!.seq], [2, 1, 7]);
 });
 
+/** Raw POD bytes for a newer (1.x-shaped) profile event, built by hand: header + body padded to 8. */
+function pod(type: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(body.length, 0);
+  header.writeUInt32LE(type, 4);
+  return Buffer.concat([header, body, Buffer.alloc((8 - (body.length % 8)) % 8)]);
+}
+const int32 = (v: number) => pod(4, Buffer.from(new Int32Array([v]).buffer));
+const long64 = (v: number) => pod(5, Buffer.from(new BigInt64Array([BigInt(v)]).buffer));
+const float32 = (v: number) => pod(6, Buffer.from(new Float32Array([v]).buffer));
+const double64 = (v: number) => pod(7, Buffer.from(new Float64Array([v]).buffer));
+const bool = (v: boolean) => pod(2, Buffer.from(new Int32Array([v ? 1 : 0]).buffer));
+const fraction = (num: number, denom: number) => pod(11, Buffer.from(new Uint32Array([num, denom]).buffer));
+const string = (v: string) => PodBuilder.string(v);
+const struct = (items: Buffer[]) => pod(14, Buffer.concat(items));
+function profilerObject(props: Array<[number, Buffer]>): Buffer {
+  const body: Buffer[] = [Buffer.from(new Uint32Array([0x4000a, 0]).buffer)];
+  for (const [key, value] of props) body.push(Buffer.from(new Uint32Array([key, 0]).buffer), value);
+  return pod(15, Buffer.concat(body));
+}
+
+test('PipeWire 1.x report shape: driver-block xrun counter, extra clock fields, async followers are not late', () => {
+  const follower = (id: number, name: string, status: number, isAsync: boolean) =>
+    struct([int32(id), string(name), long64(1), long64(2), long64(3), long64(4), int32(status), fraction(256, 48000), int32(0), bool(isAsync)]);
+  const sample = (count: number, position: number, driverXruns: number, followers: Buffer[]) =>
+    profilerObject([
+      [0x10001, struct([long64(count), float32(0.1), float32(0.1), float32(0.1), int32(0)])],
+      [0x10002, struct([int32(0), int32(30), string('clock.system.monotonic'), long64(1e9 + count * 5_333_333), fraction(1, 48000), long64(position), long64(256), long64(0), double64(1), long64(0), int32(2), int32(count), long64(0)])],
+      [0x10003, struct([int32(30), string('alsa_output.usb'), long64(100), long64(200), long64(210), long64(300), int32(3), fraction(256, 48000), int32(driverXruns)])],
+      ...followers.map((f): [number, Buffer] => [0x20001, f]),
+    ]);
+  const event = struct([
+    struct([
+      sample(10, 2560, 0, [follower(40, 'ardour', 3, false), follower(41, 'bluetooth', 1, true)]),
+      sample(11, 2816, 0, [follower(40, 'ardour', 2, false), follower(41, 'bluetooth', 1, true)]),
+      sample(12, 3072, 3, [follower(40, 'ardour', 3, false)]),
+    ]),
+  ]);
+  const points = profilePoints(event);
+  assert.ok(typeof points !== 'string', String(points));
+  assert.deepEqual(points.map((p) => [p.followers, p.unfinished, p.xrunCount]), [[2, 0, 0], [2, 1, 0], [1, 0, 3]]);
+  const acc = new XrunAccumulator();
+  for (const p of points) acc.add(p);
+  const totals = acc.totals();
+  assert.equal(totals.cycles, 3);
+  assert.equal(totals.xruns, 1 + 3, 'one late ardour period, then the driver counter moved by 3');
+  assert.deepEqual(totals.lateNodes, [{ name: 'ardour', cycles: 1 }]);
+});
+
 function point(overrides: Partial<ProfilerPoint> & { status?: number } = {}): ProfilerPoint {
   const base = emptyProfilerPoint();
   return {
