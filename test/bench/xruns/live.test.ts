@@ -194,11 +194,16 @@ test('PipeWire at quantum 1024 without load, through the CLI: ~0 xruns, JSON, HT
   for (const pid of [player.pid, ...pw.pids]) assert.equal(isAlive(pid), false, `process ${pid} is still running`);
 });
 
-test('no PipeWire to watch: exit 2 with one line', async (t) => {
+test('nothing to watch (no PipeWire, no jackd) or bad usage: exit 2 with one line', async (t) => {
   const dir = await tempDir(t, 'archibald-xruns-none-');
   const result = await cli(['--duration', '1'], { ...process.env, XDG_RUNTIME_DIR: dir, PIPEWIRE_RUNTIME_DIR: dir, ARCHIBALD_STATE_DIR: dir });
   assert.equal(result.exitCode, 2);
   assert.match(result.stderr, /^archibald: no PipeWire daemon listens on .*pipewire-0\n/);
+  if (findTool('python3') !== null) {
+    const noJack = await cli(['--backend', 'jack', '--duration', '1'], { ...process.env, JACK_DEFAULT_SERVER: `archibald-absent-${process.pid}` });
+    assert.equal(noJack.exitCode, 2);
+    assert.match(noJack.stderr, /^archibald: JACK: cannot connect to the JACK server/);
+  }
   const bad = await cli(['--duration', 'soon'], process.env);
   assert.equal(bad.exitCode, 2);
   assert.equal(bad.stderr.split('\n')[0], 'archibald: --duration must be a number');
