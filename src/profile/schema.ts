@@ -9,6 +9,7 @@
  * formatProfileIssues (messages.ts) puts it in the one-line error for a bad value.
  */
 import { z } from 'zod';
+import { parseCpuList as parseKernelCpuList } from '../system/cpulist.js';
 
 export const STANDARD_RATES = [44100, 48000, 88200, 96000, 176400, 192000] as const;
 export const GOVERNORS = ['performance', 'schedutil', 'ondemand', 'conservative', 'powersave'] as const;
@@ -41,15 +42,8 @@ export const CPU_LIST_PATTERN = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
 
 export function parseCpuList(text: string): number[] | null {
   if (!CPU_LIST_PATTERN.test(text)) return null;
-  const cpus = new Set<number>();
-  for (const part of text.split(',')) {
-    const [lowText, highText] = part.split('-');
-    const low = Number(lowText);
-    const high = highText === undefined ? low : Number(highText);
-    if (high < low || high > 8191) return null;
-    for (let cpu = low; cpu <= high; cpu++) cpus.add(cpu);
-  }
-  return [...cpus].sort((a, b) => a - b);
+  const result = parseKernelCpuList(text);
+  return result.ok ? result.cpus : null;
 }
 
 const rateSchema = z.union(STANDARD_RATES.map((rate) => z.literal(rate)));

@@ -16,6 +16,7 @@
  * Without `-q` the running status lines ("T: 0 (1234) P:95 I:200 C: 4167 Min: 12 Act: 19 Avg: 19
  * Max: 8306") come first, wrapped in cursor-movement escapes; those are stripped.
  */
+import { parseCpuList as parseKernelCpuList } from '../../system/cpulist.js';
 
 export interface ThreadHistogram {
   /** cyclictest's thread index (T: N); the CPU it ran on is decided by the -a list. */
@@ -202,18 +203,8 @@ export type CpuListError = { message: string };
 
 /** A kernel CPU list such as "0-3,8,10-11" (Cpus_allowed_list) into ascending CPU numbers. */
 export function parseCpuList(text: string, maxCpus = 8192): Parsed<number[], CpuListError> {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, error: { message: 'empty CPU list' } };
-  const cpus = new Set<number>();
-  for (const part of trimmed.split(',')) {
-    const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part.trim());
-    if (match === null) return { ok: false, error: { message: `not a CPU range: ${JSON.stringify(part.slice(0, 40))}` } };
-    const from = Number(match[1]);
-    const to = match[2] === undefined ? from : Number(match[2]);
-    if (to < from || to >= maxCpus) return { ok: false, error: { message: `bad CPU range: ${part}` } };
-    for (let cpu = from; cpu <= to; cpu++) cpus.add(cpu);
-  }
-  return { ok: true, value: [...cpus].sort((a, b) => a - b) };
+  const result = parseKernelCpuList(text, { maxCpu: maxCpus - 1 });
+  return result.ok ? { ok: true, value: result.cpus } : { ok: false, error: { message: result.reason } };
 }
 
 /** The Cpus_allowed_list of a /proc/<pid>/status text. */

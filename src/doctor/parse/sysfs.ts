@@ -1,4 +1,5 @@
 /** Single values from sysfs and procfs. */
+import { parseCpuList } from '../../system/cpulist.js';
 import { excerpt, hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
 
 export function parseInteger(text: string): Parsed<number> {
@@ -26,19 +27,8 @@ export function parseBracketChoice(text: string): Parsed<{ selected: string; cho
  * isolcpus= accepts before the list ("domain,managed_irq,2-3") are skipped.
  */
 export function parseCpuSet(text: string): Parsed<number[]> {
-  const trimmed = text.trim();
-  if (trimmed === '') return parsed([]);
-  const cpus = new Set<number>();
-  for (const part of trimmed.split(',')) {
-    if (/^(domain|managed_irq|nohz)$/.test(part)) continue;
-    const range = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
-    if (range === null) return malformed(`"${excerpt(part, 20)}" is not a CPU or CPU range`);
-    const low = Number(range[1]);
-    const high = range[2] === undefined ? low : Number(range[2]);
-    if (high < low || high > 8191) return malformed(`CPU range ${part} is out of order or too large`);
-    for (let cpu = low; cpu <= high; cpu++) cpus.add(cpu);
-  }
-  return parsed([...cpus].sort((a, b) => a - b));
+  const result = parseCpuList(text, { allowEmpty: true, allowFlags: true });
+  return result.ok ? parsed(result.cpus) : malformed(result.reason);
 }
 
 export const formatCpuSet = (cpus: readonly number[]): string => (cpus.length === 0 ? 'none' : cpus.join(','));
