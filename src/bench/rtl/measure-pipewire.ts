@@ -14,6 +14,7 @@ import { startProcess, type ManagedProcess } from '../../system/processes.js';
 import { run } from '../../system/run.js';
 import { padded } from './stimulus.js';
 import { decodeWav, encodeWavFloat32 } from './wav.js';
+import { parsePwMetadata, pipewireClock } from '../../doctor/parse/pipewire.js';
 
 export interface PipewireLoop {
   /** node.name of the sink to play into (default: the default sink). */
@@ -63,12 +64,8 @@ async function link(from: string, to: string, env: NodeJS.ProcessEnv | undefined
 
 /** The running quantum (force-quantum if set, else clock.quantum), from pw-metadata. */
 export function parseQuantum(metadata: string): number | null {
-  const read = (key: string): number | null => {
-    const match = new RegExp(`key:'${key.replace('.', '\\.')}' value:'(\\d+)'`).exec(metadata);
-    return match === null ? null : Number(match[1]);
-  };
-  const forced = read('clock.force-quantum');
-  return forced !== null && forced > 0 ? forced : read('clock.quantum');
+  const settings = parsePwMetadata(metadata);
+  return settings.ok ? pipewireClock(settings.value).quantum : null;
 }
 
 export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop): Promise<PipewireCapture> {

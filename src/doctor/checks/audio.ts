@@ -2,24 +2,9 @@
 import type { CheckDefinition, Facts } from '../types.js';
 import type { ProcStat } from '../parse/proc.js';
 import { fix, maybe, need } from './judge.js';
+import { pipewireClock } from '../parse/pipewire.js';
 
 const running = (processes: readonly ProcStat[], ...names: string[]): ProcStat | undefined => processes.find((process) => names.includes(process.comm));
-
-/** PipeWire's effective clock: a forced value wins over the default one. */
-export function pipewireClock(settings: Record<string, string>): { rate: number | null; quantum: number | null; minQuantum: number | null; maxQuantum: number | null; forced: string[] } {
-  const number = (key: string): number | null => {
-    const value = Number(settings[key]);
-    return Number.isFinite(value) && value > 0 ? value : null;
-  };
-  const forced = ['clock.force-rate', 'clock.force-quantum'].filter((key) => number(key) !== null);
-  return {
-    rate: number('clock.force-rate') ?? number('clock.rate'),
-    quantum: number('clock.force-quantum') ?? number('clock.quantum'),
-    minQuantum: number('clock.min-quantum'),
-    maxQuantum: number('clock.max-quantum'),
-    forced,
-  };
-}
 
 /** "1024/48000" → frames at `rate`. */
 export function latencyFrames(latency: string, rate: number): number | null {

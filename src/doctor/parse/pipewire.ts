@@ -15,6 +15,22 @@ export function parsePwMetadata(text: string): Parsed<Record<string, string>> {
   return parsed(settings);
 }
 
+/** PipeWire's effective clock: a forced value wins over the default one. */
+export function pipewireClock(settings: Record<string, string>): { rate: number | null; quantum: number | null; minQuantum: number | null; maxQuantum: number | null; forced: string[] } {
+  const number = (key: string): number | null => {
+    const value = Number(settings[key]);
+    return Number.isFinite(value) && value > 0 ? value : null;
+  };
+  const forced = ['clock.force-rate', 'clock.force-quantum'].filter((key) => number(key) !== null);
+  return {
+    rate: number('clock.force-rate') ?? number('clock.rate'),
+    quantum: number('clock.force-quantum') ?? number('clock.quantum'),
+    minQuantum: number('clock.min-quantum'),
+    maxQuantum: number('clock.max-quantum'),
+    forced,
+  };
+}
+
 export interface PwNode {
   id: number;
   name: string;
