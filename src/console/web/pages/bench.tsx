@@ -4,6 +4,7 @@ import type uPlot from 'uplot';
 import type { JobSnapshot } from '../../jobs.js';
 import { numberField, rtHistogram, rtThreads, xrunEvents, xrunsTimeline } from '../../../report/bench-data.js';
 import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
+import { BackendSelect, type Backend } from '../backend-select.js';
 import { Plot } from '../chart.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
@@ -112,7 +113,7 @@ export function BenchPage() {
   const [kind, setKind] = useState<'rt' | 'xruns'>('rt');
   const [durationS, setDurationS] = useState(10);
   const [load, setLoad] = useState<'none' | 'half' | 'full'>('none');
-  const [backend, setBackend] = useState<'pipewire' | 'jack'>('pipewire');
+  const [backend, setBackend] = useState<Backend>('pipewire');
   const [job, setJob] = useState<JobSnapshot | null>(null);
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -174,13 +175,7 @@ export function BenchPage() {
             </select>
           </label>
         ) : (
-          <label>
-            Backend{' '}
-            <select value={backend} onChange={(e) => setBackend((e.currentTarget as HTMLSelectElement).value as 'pipewire' | 'jack')}>
-              <option value="pipewire">PipeWire</option>
-              <option value="jack">JACK</option>
-            </select>
-          </label>
+          <BackendSelect value={backend} onChange={setBackend} />
         )}
         <button type="submit" disabled={running} data-testid="bench-start">
           Start

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { GraphSample } from '../../live.js';
+import { BackendSelect, type Backend } from '../backend-select.js';
 import { Plot } from '../chart.js';
 
 const WINDOW_S = 120;
@@ -31,7 +32,7 @@ const xrunOptions: Omit<uPlot.Options, 'width' | 'height'> = {
 };
 
 export function LivePage() {
-  const [backend, setBackend] = useState<'pipewire' | 'jack'>('pipewire');
+  const [backend, setBackend] = useState<Backend>('pipewire');
   const [latest, setLatest] = useState<GraphSample | null>(null);
   const [state, setState] = useState<'connecting' | 'live' | 'problem'>('connecting');
   const [problem, setProblem] = useState<string | null>(null);
@@ -92,13 +93,7 @@ export function LivePage() {
     <section>
       <header class="page-head">
         <h1>Live</h1>
-        <label>
-          Backend{' '}
-          <select value={backend} onChange={(event) => setBackend((event.currentTarget as HTMLSelectElement).value as 'pipewire' | 'jack')}>
-            <option value="pipewire">PipeWire</option>
-            <option value="jack">JACK</option>
-          </select>
-        </label>
+        <BackendSelect value={backend} onChange={setBackend} />
         <span class={`pill ${state}`} data-testid="live-state">
           {state === 'live' && idle ? 'live (idle graph)' : state}
         </span>
