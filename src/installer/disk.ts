@@ -4,6 +4,7 @@
  * Parsers never throw: bad text gives a typed error the adapter reports as evidence.
  */
 import { z } from 'zod';
+import { unescapeMountField } from '../system/mount-field.js';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -16,7 +17,6 @@ export interface MountEntry {
 const MAJMIN = /^\d+:\d+$/;
 
 /** Octal escapes (\040 for a space) as the kernel writes them in mount tables. */
-const unescapeMount = (text: string): string => text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 
 /** /proc/self/mountinfo: `id parent maj:min root mountpoint opts [optional…] - fstype source superopts`. */
 export function parseMountinfo(text: string): ParseResult<MountEntry[]> {
@@ -33,7 +33,7 @@ export function parseMountinfo(text: string): ParseResult<MountEntry[]> {
     if (fields.length < 10 || separator < 0 || majmin === undefined || !MAJMIN.test(majmin) || mountPoint === undefined || source === undefined) {
       return { ok: false, error: `mountinfo line ${i + 1} is malformed: ${JSON.stringify(line.slice(0, 120))}` };
     }
-    entries.push({ majmin, mountPoint: unescapeMount(mountPoint), source: unescapeMount(source) });
+    entries.push({ majmin, mountPoint: unescapeMountField(mountPoint), source: unescapeMountField(source) });
   }
   return { ok: true, value: entries };
 }
@@ -49,7 +49,7 @@ export function parseProcMounts(text: string): ParseResult<Array<{ source: strin
     if (fields.length < 4 || fields[0] === '' || fields[1] === '' || !(fields[1] as string).startsWith('/')) {
       return { ok: false, error: `/proc/mounts line ${i + 1} is malformed: ${JSON.stringify(line.slice(0, 120))}` };
     }
-    entries.push({ source: unescapeMount(fields[0] as string), mountPoint: unescapeMount(fields[1] as string) });
+    entries.push({ source: unescapeMountField(fields[0] as string), mountPoint: unescapeMountField(fields[1] as string) });
   }
   return { ok: true, value: entries };
 }
@@ -63,7 +63,7 @@ export function parseSwaps(text: string): ParseResult<string[]> {
   for (const line of lines.slice(1)) {
     const name = line.split(/\s+/)[0];
     if (name === undefined || !name.startsWith('/')) return { ok: false, error: `/proc/swaps line is malformed: ${JSON.stringify(line.slice(0, 120))}` };
-    swaps.push(unescapeMount(name));
+    swaps.push(unescapeMountField(name));
   }
   return { ok: true, value: swaps };
 }

@@ -1,5 +1,6 @@
 /** /proc/mounts and /proc/swaps. */
 import { hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+import { unescapeMountField } from '../../system/mount-field.js';
 
 export interface Mount {
   source: string;
@@ -9,7 +10,6 @@ export interface Mount {
 }
 
 // /proc/mounts escapes space, tab, newline and backslash as octal: "/media/My\040Disk".
-const unescape = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 
 export function parseMounts(text: string): Parsed<Mount[]> {
   if (hasBinaryNoise(text)) return malformed('mount table holds binary data');
@@ -17,7 +17,7 @@ export function parseMounts(text: string): Parsed<Mount[]> {
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
     if (fields.length < 4 || !(fields[1] as string).startsWith('/')) continue;
-    mounts.push({ source: unescape(fields[0] as string), target: unescape(fields[1] as string), fstype: fields[2] as string, options: (fields[3] as string).split(',') });
+    mounts.push({ source: unescapeMountField(fields[0] as string), target: unescapeMountField(fields[1] as string), fstype: fields[2] as string, options: (fields[3] as string).split(',') });
   }
   if (mounts.length === 0) return malformed('no "source target type options" lines: not a mount table');
   return parsed(mounts);
