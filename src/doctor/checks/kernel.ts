@@ -3,6 +3,7 @@ import type { CheckDefinition, Facts } from '../types.js';
 import { cmdlineValue, configEnabled, hasFlag } from '../parse/kernel.js';
 import { formatCpuSet, parseCpuSet } from '../parse/sysfs.js';
 import { fix, maybe, need } from './judge.js';
+import { isCostlyMitigation, MITIGATION_FILES, mitigationCost } from './mitigation-cost.js';
 
 export type PreemptionModel = 'rt' | 'full' | 'lazy' | 'voluntary' | 'none' | 'unknown';
 
@@ -48,24 +49,9 @@ export function preemptionModel(facts: Facts): { model: PreemptionModel; evidenc
   return { model: 'unknown', evidence };
 }
 
-/**
- * Mitigations that put work on every kernel entry/exit or context switch, which is where audio
- * threads pay: page-table isolation, plain (not enhanced) IBRS, buffer clearing, return thunks.
- */
-const COSTLY: Record<string, RegExp> = {
-  meltdown: /\bPTI\b/,
-  spectre_v2: /^Mitigation: IBRS\b/,
-  retbleed: /untrained return thunk|IBRS|Stuffing|IBPB/i,
-  spec_rstack_overflow: /Safe RET|IBPB/i,
-  mds: /Clear CPU buffers/i,
-  tsx_async_abort: /Clear CPU buffers/i,
-  mmio_stale_data: /Clear CPU buffers/i,
-};
-
-export const COSTLY_MITIGATION_FILES = Object.keys(COSTLY);
-
-export const isCostlyMitigation = ({ name, status }: { name: string; status: string }): boolean =>
-  status.startsWith('Mitigation:') && (COSTLY[name]?.test(status) ?? false);
+/** Every vulnerability file the mitigations check classifies (the gatherer reads only these). */
+export const COSTLY_MITIGATION_FILES = MITIGATION_FILES;
+export { isCostlyMitigation };
 
 const kernelConfigSource = (facts: Facts): string => (facts.kernelConfig.ok ? facts.kernelConfig.source : 'kernel config');
 
@@ -220,7 +206,7 @@ export const kernelChecks: CheckDefinition[] = [
       }
       const vulnerabilities = need(facts.vulnerabilities);
       const costly = vulnerabilities.filter(isCostlyMitigation);
-      const evidence = costly.map(({ name, status }) => `${name}: ${status}`);
+      const evidence = costly.map((entry) => `${entry.name}: ${entry.status} (${mitigationCost(entry).why})`);
       if (costly.length === 0) {
         return { status: 'pass', summary: 'mitigations are on (the secure default) and none of them is known to be costly on this CPU', evidence: [`${facts.vulnerabilities.ok ? facts.vulnerabilities.source : ''}: ${vulnerabilities.length} entries, no costly mitigation`] };
       }
