@@ -95,6 +95,8 @@ const VARIATIONS: Variation[] = [
   { id: 'audio-group', from: 'archibald', facts: { user: ok({ name: 'audio-user', uid: 1000, groups: ['audio', 'users'], audioGid: 17, isSelf: true, chosenBy: 'test' }), selfStatus: ok({ uid: 1000, groups: [100], capEff: 0n }) }, expect: 'warn', summary: /log out and in/ },
   { id: 'audio-group', from: 'stock', facts: { user: ok({ name: 'root', uid: 0, groups: ['root'], audioGid: 29, isSelf: true, chosenBy: 'test' }) }, expect: 'warn', summary: /--user/ },
   { id: 'rtirq', from: 'half', profile: { rtirq: { enable: false } }, expect: 'pass' },
+  // A PREEMPT_RT image under --root: threadirqs passes, so rtirq must not claim interrupts are unthreaded.
+  { id: 'rtirq', from: 'archibald', facts: { processes: ok([stat(1, 'systemd')]) }, expect: 'skip', summary: /^no irq\/ threads in the process table \(1 process\); under --root .*no process list/ },
   { id: 'pipewire-running', from: 'stock', facts: { processes: ok([stat(1, 'systemd'), stat(50, 'pipewire')]) }, expect: 'warn', summary: /session manager/ },
   { id: 'pipewire-running', from: 'stock', facts: { processes: ok([stat(1, 'systemd'), stat(50, 'jackd', 1, 70)]) }, expect: 'pass', summary: /JACK/ },
   { id: 'pipewire-clock', from: 'archibald', facts: { pipewireSettings: ok({ 'clock.rate': '48000', 'clock.quantum': '32', 'clock.min-quantum': '32', 'clock.max-quantum': '1024', 'clock.force-quantum': '0' }), pipewireNodes: ok([]) }, expect: 'pass' },

@@ -69,9 +69,18 @@ export const irqChecks: CheckDefinition[] = [
     group: 'IRQs',
     needs: ['processes', 'interrupts'],
     judge(facts, context) {
-      const threads = irqThreads(need(facts.processes), maybe(facts.interrupts));
+      const processes = need(facts.processes);
+      const threads = irqThreads(processes, maybe(facts.interrupts));
       const { enable, nameList } = context.profile.rtirq;
-      if (threads.length === 0) return { status: 'skip', summary: 'no IRQ threads: interrupts are not threaded (see threadirqs)', evidence: [] };
+      // Say what was seen, not why: an image read with --root has no live process list, and a
+      // PREEMPT_RT kernel there threads every handler even though no irq/ thread shows up.
+      if (threads.length === 0) {
+        return {
+          status: 'skip',
+          summary: `no irq/ threads in the process table (${processes.length} process${processes.length === 1 ? '' : 'es'}); under --root this usually means the image has no process list (threadirqs says whether handlers are threaded)`,
+          evidence: [facts.processes.ok ? facts.processes.source : 'process table'],
+        };
+      }
       const audio = threads.filter((thread) => nameList.slice(0, 2).some((name) => matchesRtirqName(name, thread.name)));
       const others = threads.filter((thread) => !audio.includes(thread));
       if (audio.length === 0) return { status: 'skip', summary: `no IRQ thread matches ${nameList.slice(0, 2).join('/')} (no sound card or USB controller interrupt)`, evidence: [`${threads.length} IRQ threads`] };
