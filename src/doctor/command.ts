@@ -2,6 +2,7 @@
 import { systemAt } from '../system/index.js';
 import { usageError, inputError } from '../errors.js';
 import { colours, printJson, useColour } from '../output.js';
+import { didYouMean } from '../suggest.js';
 import { CHECKS } from './checks/index.js';
 import { FactGatherer } from './gather.js';
 import { BUNDLED_DEFAULT } from './profile.js';
@@ -23,7 +24,11 @@ export function selectChecks(only: string | undefined): readonly CheckDefinition
   const ids = only.split(',').map((id) => id.trim()).filter(Boolean);
   if (ids.length === 0) throw usageError('--only needs at least one check id');
   const unknown = ids.filter((id) => !CHECKS.some((check) => check.id === id));
-  if (unknown.length > 0) throw usageError(`unknown check id${unknown.length === 1 ? '' : 's'} in --only: ${unknown.join(', ')} (known: ${CHECKS.map((check) => check.id).join(', ')})`);
+  if (unknown.length > 0) {
+    const known = CHECKS.map((check) => check.id);
+    const named = unknown.map((id) => `${id}${didYouMean(id, known)}`).join(', ');
+    throw usageError(`unknown check id${unknown.length === 1 ? '' : 's'} in --only: ${named}; known: ${known.join(', ')}`);
+  }
   return CHECKS.filter((check) => ids.includes(check.id));
 }
 

@@ -3,6 +3,7 @@
  * the disk; store.ts writes the result once the schema has accepted it.
  */
 import { usageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -20,6 +21,15 @@ export function parseValueText(text: string): Json {
 
 const KEY_PATTERN = /^[A-Za-z$][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 
+/** Every settable dotted key of the document ("pipewire.quantum"), for "did you mean". */
+function leafKeys(document: JsonObject, prefix = ''): string[] {
+  return Object.entries(document).flatMap(([name, value]) => {
+    if (name === '$schema') return [];
+    const key = `${prefix}${name}`;
+    return isObject(value) ? leafKeys(value, `${key}.`) : [key];
+  });
+}
+
 /**
  * Returns a copy of `document` with the dotted `key` set to `value`. The key must name a section
  * and field that exist in the document (or a top-level field); the schema judges the value.
@@ -35,7 +45,7 @@ export function setAtKey(document: unknown, key: string, value: Json): JsonObjec
     if (!Object.prototype.hasOwnProperty.call(parent, part)) {
       const where = parts.slice(0, index).join('.');
       const known = Object.keys(parent).filter((name) => name !== '$schema').join(', ');
-      throw usageError(`${key}: unknown key; ${where === '' ? 'the profile' : where} has ${known}`);
+      throw usageError(`${key}: unknown key${didYouMean(key, leafKeys(document))}; ${where === '' ? 'the profile' : where} has ${known}`);
     }
     if (last) {
       parent[part] = value;

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { profileSchema } from './schema.js';
+import { didYouMean } from '../suggest.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -85,7 +86,9 @@ export function formatIssue(issue: Issue, data: unknown): string[] {
   if (issue.code === 'unrecognized_keys') {
     const shape = core(nodesAlong(issue.path)[issue.path.length] ?? asNode(profileSchema)).def.shape ?? {};
     const known = Object.keys(shape).join(', ');
-    return issue.keys.map((extra) => `${key === '' ? '' : `${key}.`}${extra}: unknown key; ${key === '' ? 'the profile' : key} has ${known}`);
+    const prefix = key === '' ? '' : `${key}.`;
+    const siblings = Object.keys(shape).map((name) => `${prefix}${name}`);
+    return issue.keys.map((extra) => `${prefix}${extra}: unknown key${didYouMean(`${prefix}${extra}`, siblings)}; ${key === '' ? 'the profile' : key} has ${known}`);
   }
   // Cross-field rules in schema.ts already write the whole line.
   if (issue.code === 'custom' && issue.message !== 'Invalid input') return [issue.message];

@@ -64,6 +64,12 @@ test('--root leaks nothing of the host: no host name, kernel or user in the repo
   assert.ok(!stdout.includes(host.host.kernel), 'the host kernel release does not appear');
 });
 
+test('a mistyped subcommand gets commander’s suggestion and exit 2', () => {
+  const result = spawnSync(process.execPath, ['bin/archibald.js', 'doctr'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /unknown command 'doctr'\n\(Did you mean doctor\?\)/);
+});
+
 test('--only runs just those checks; an unknown id is one line on stderr and exit 2', () => {
   const some = doctor(['--root', rootOf('stock'), '--json', '--only', 'swappiness, smt']);
   const report = JSON.parse(some.stdout);
@@ -74,6 +80,9 @@ test('--only runs just those checks; an unknown id is one line on stderr and exi
   assert.equal(bad.stdout, '');
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /^archibald: unknown check id in --only: nope/);
+  const typo = doctor(['--only', 'mitigation,swapiness']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^archibald: unknown check ids in --only: mitigation \(did you mean mitigations\?\), swapiness \(did you mean swappiness\?\); known: /);
   assert.equal(doctor(['--root', '/nonexistent/dir']).code, 2);
   assert.equal(doctor(['--bogus-flag']).code, 2);
 });

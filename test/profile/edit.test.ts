@@ -22,7 +22,10 @@ test('VALUE is JSON when it parses, else a string; keys must exist', () => {
   const profile = { pipewire: { quantum: 32 }, name: 'x' };
   assert.deepEqual(setAtKey(profile, 'pipewire.quantum', 64), { pipewire: { quantum: 64 }, name: 'x' });
   assert.equal(profile.pipewire.quantum, 32, 'the input is not modified');
-  assert.throws(() => setAtKey(profile, 'pipewire.quantm', 64), { message: 'pipewire.quantm: unknown key; pipewire has quantum' });
+  assert.throws(() => setAtKey(profile, 'pipewire.quantm', 64), { message: 'pipewire.quantm: unknown key (did you mean pipewire.quantum?); pipewire has quantum' });
+  // A bare field name finds its full key; a name nothing resembles gets no guess.
+  assert.throws(() => setAtKey(profile, 'quantum', 64), { message: 'quantum: unknown key (did you mean pipewire.quantum?); the profile has pipewire, name' });
+  assert.throws(() => setAtKey(profile, 'colour', 1), { message: 'colour: unknown key; the profile has pipewire, name' });
   assert.throws(() => setAtKey(profile, 'name.first', 'a'), { message: 'name is a value, not a section; set it directly' });
   assert.throws(() => setAtKey(profile, 'pipewire..quantum', 1), /is not a profile key/);
 });

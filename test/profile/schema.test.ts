@@ -63,6 +63,7 @@ const BAD_VALUES: Array<[string, (p: Record<string, Record<string, unknown>>) =>
   ['missing field', (p) => void delete p.cpu!.governor, 'cpu.governor is missing: must be one of performance, schedutil, ondemand, conservative, powersave'],
   ['missing section', (p) => void delete p.sysctl, 'sysctl is missing: must be an object with swappiness, maxUserWatches'],
   ['unknown field', (p) => void (p.kernel!.preempt = 'full'), 'kernel.preempt: unknown key; kernel has mode, threadirqs, isolatedCpus'],
+  ['mistyped field', (p) => void ((p.kernel as Record<string, unknown>).threadirq = true), 'kernel.threadirq: unknown key (did you mean kernel.threadirqs?); kernel has mode, threadirqs, isolatedCpus'],
   ['version', (p) => void ((p as Record<string, unknown>).version = 2), 'version = 2: must be 1'],
   ['name', (p) => void ((p as Record<string, unknown>).name = 'My Rig'), 'name = "My Rig": must be lower-case letters, digits and "-", starting with a letter, up to 32 characters'],
 ];
