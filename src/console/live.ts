@@ -21,27 +21,59 @@ interface Feed {
   listeners: Set<Listener>;
   monitor: GraphMonitor | null;
   closed: boolean;
-  last: GraphSample | null;
+}
+
+/** How much Live history the server keeps per backend, so a page that comes back redraws it. */
+export const LIVE_HISTORY_MS = 10 * 60 * 1000;
+
+/** Samples of one backend newer than LIVE_HISTORY_MS before the newest; outlives its feed. */
+export class SampleHistory {
+  private samples: GraphSample[] = [];
+
+  constructor(private readonly windowMs = LIVE_HISTORY_MS) {}
+
+  push(sample: GraphSample): void {
+    this.samples.push(sample);
+    const oldest = sample.timeMs - this.windowMs;
+    let drop = 0;
+    while (drop < this.samples.length && this.samples[drop]!.timeMs < oldest) drop += 1;
+    if (drop > 0) this.samples = this.samples.slice(drop);
+  }
+
+  list(): readonly GraphSample[] {
+    return this.samples;
+  }
 }
 
 export class LiveHub {
   private readonly feeds = new Map<LiveBackend, Feed>();
+  // Kept apart from the feeds: the monitor stops when the last page leaves, the history must not.
+  private readonly histories = new Map<LiveBackend, SampleHistory>();
 
   constructor(
     private readonly startMonitor: () => Promise<StartMonitor>,
     private readonly env: NodeJS.ProcessEnv,
     private readonly intervalMs = 500,
+    private readonly historyMs = LIVE_HISTORY_MS,
   ) {}
 
+  private history(backend: LiveBackend): SampleHistory {
+    let history = this.histories.get(backend);
+    if (history === undefined) {
+      history = new SampleHistory(this.historyMs);
+      this.histories.set(backend, history);
+    }
+    return history;
+  }
+
   subscribe(backend: LiveBackend, listener: Listener): () => void {
+    // A page that joins late, or comes back after switching pages, redraws the last minutes at once.
+    for (const sample of this.history(backend).list()) listener({ type: 'sample', sample });
     let feed = this.feeds.get(backend);
     if (feed === undefined) {
-      feed = { listeners: new Set(), monitor: null, closed: false, last: null };
+      feed = { listeners: new Set(), monitor: null, closed: false };
       this.feeds.set(backend, feed);
       void this.pump(backend, feed);
-    } else if (feed.last !== null) {
-      // A page that joins late sees the current state at once instead of waiting a tick.
-      listener({ type: 'sample', sample: feed.last });
     }
     feed.listeners.add(listener);
     return () => {
@@ -67,7 +99,7 @@ export class LiveHub {
       feed.monitor = monitor;
       for await (const sample of monitor.samples) {
         if (feed.closed) break;
-        feed.last = sample;
+        this.history(backend).push(sample);
         this.broadcast(feed, { type: 'sample', sample });
       }
       const reason = feed.closed ? null : await monitor.closed;

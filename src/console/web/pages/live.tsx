@@ -5,7 +5,8 @@ import type { GraphSample } from '../../live.js';
 import { BackendSelect, type Backend } from '../backend-select.js';
 import { Plot } from '../chart.js';
 
-const WINDOW_S = 120;
+// The server keeps ten minutes of history (LIVE_HISTORY_MS) and replays it, so the chart shows all of it.
+const WINDOW_S = 600;
 
 interface Series {
   t: number[];
@@ -52,6 +53,8 @@ export function LivePage() {
     let previous: GraphSample | null = null;
     source.addEventListener('sample', (event) => {
       const sample = JSON.parse((event as MessageEvent<string>).data) as GraphSample;
+      // EventSource reconnects by itself and the server replays its history: skip what is drawn already.
+      if (previous !== null && sample.timeMs <= previous.timeMs) return;
       const s = series.current;
       const fresh = previous !== null && sample.xrunsTotal >= previous.xrunsTotal ? sample.xrunsTotal - previous.xrunsTotal : 0;
       s.t.push(sample.timeMs / 1000);
