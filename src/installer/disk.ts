@@ -4,7 +4,7 @@
  * Parsers never throw: bad text gives a typed error the adapter reports as evidence.
  */
 import { z } from 'zod';
-import { unescapeMountField } from '../system/mount-field.js';
+import { unescapeMountField } from '../linux/mount-field.js';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { ArchibaldError } from '../errors.js';
 import { hostSystem } from '../system/index.js';
 import { startProcess } from '../system/processes.js';
-import { parsePwMetadata } from '../doctor/parse/pipewire.js';
+import { parsePwMetadata } from '../pipewire/dump.js';
 import { liveMismatches, osReleaseIsNixos, type LivePlan, type RebuildPlan } from './apply-plan.js';
 import { readBytes, withLock, writeAtomic, type WriteHooks } from './store.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
 import { writeFileAtomic } from '../system/state.js';
 import { gatherReport } from './gather.js';
-import { renderPage } from './html.js';
+import { renderPage } from '../html/page.js';
 import { reportMarkdown, reportPage } from './render.js';
 
 export interface ReportOptions {

@@ -2,9 +2,9 @@
 import { pageSpec as benchRtPageSpec, type BenchRtReport } from '../bench/rt/report.js';
 import { pageSpec as benchXrunsPageSpec, type BenchXrunsReport } from '../bench/xruns/report.js';
 import type { GroupedDoctor } from '../console/doctor-data.js';
-import { numberField, rtHistogram, rtThreads, xrunEvents } from './bench-data.js';
+import { numberField, rtHistogram, rtThreads, xrunEvents } from '../bench/chart-data.js';
 import type { ReportData, SavedResult } from './gather.js';
-import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from './html.js';
+import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from '../html/page.js';
 
 type Check = GroupedDoctor['report']['checks'][number];
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ArchibaldError } from '../../errors.js';
 import { colours, printJson, useColour } from '../../output.js';
-import { escapeHtml, renderPage } from '../../report/html.js';
+import { escapeHtml, renderPage } from '../../html/page.js';
 import { hostSystem, type System } from '../../system/index.js';
 import { saveResult, writeFileAtomic } from '../../system/state.js';
 import { analyze } from './analyze.js';

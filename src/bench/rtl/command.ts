@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { inputError, usageError } from '../../errors.js';
 import { numberOption, printJson, wantProgress } from '../../output.js';
-import { renderPage } from '../../report/html.js';
+import { renderPage } from '../../html/page.js';
 import { saveResult, writeFileAtomic } from '../../system/state.js';
 import { readBytes } from './files.js';
 import { analysisRows, analyzeWavs, analysisPage, formatRows, toDocument, type Analysis, type Rows } from './result.js';

@@ -10,7 +10,7 @@ import { ArchibaldError, formatIssues } from '../../errors.js';
 import { startProcess } from '../../system/processes.js';
 import { run } from '../../system/run.js';
 import { parseIodelay, settledReading, type IodelayReading } from './iodelay.js';
-import { JACK_CLIENT_PY } from './jack-client.js';
+import { JACK_CLIENT_PY } from '../../jack/loopback-client.js';
 
 const ClientReport = z.union([
   z.object({ error: z.string() }),

@@ -14,7 +14,7 @@ import { startProcess, type ManagedProcess } from '../../system/processes.js';
 import { run } from '../../system/run.js';
 import { padded } from './stimulus.js';
 import { decodeWav, encodeWavFloat32 } from './wav.js';
-import { parsePwMetadata, pipewireClock } from '../../doctor/parse/pipewire.js';
+import { parsePwMetadata, pipewireClock } from '../../pipewire/dump.js';
 
 export interface PipewireLoop {
   /** node.name of the sink to play into (default: the default sink). */

@@ -3,11 +3,11 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { ArchibaldError } from '../../errors.js';
 import { colours, printJson, useColour, wantProgress } from '../../output.js';
-import { escapeHtml, renderPage } from '../../report/html.js';
+import { escapeHtml, renderPage } from '../../html/page.js';
 import { hostSystem, type System } from '../../system/index.js';
 import { saveResult, writeFileAtomic } from '../../system/state.js';
 import { startGraphMonitor, type GraphMonitor } from './monitor.js';
-import { parseProcStatCpu } from './procstat.js';
+import { parseProcStatCpu } from '../../linux/procstat.js';
 import { buildReport, pageSpec, renderHuman, type BenchXrunsReport, type TimelinePoint } from './report.js';
 import { parseSettings, type XrunsSettings } from './settings.js';
 

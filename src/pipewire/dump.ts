@@ -1,5 +1,5 @@
 /** PipeWire's own reports: `pw-metadata -n settings` and `pw-dump`. */
-import { malformed, parsed, type Parsed } from './result.js';
+import { malformed, parsed, type Parsed } from '../result.js';
 
 /** `update: id:0 key:'clock.quantum' value:'1024' type:''` → { 'clock.quantum': '1024' } (subject 0 only). */
 export function parsePwMetadata(text: string): Parsed<Record<string, string>> {
