@@ -17,7 +17,7 @@ import { latestResult, stateDir, writeFileAtomic, type ResultKind } from '../sys
 import { applyRequestSchema, benchArgs, benchRequestSchema, latencyQuerySchema, liveQuerySchema, profileCheckSchema } from './api-schema.js';
 import type { Asset } from './assets.js';
 import type { CliRunner } from './cli-runner.js';
-import type { GroupedDoctor } from './doctor-data.js';
+import type { GroupedDoctor } from '../doctor/grouped.js';
 import type { JobRunner, JobSnapshot } from './jobs.js';
 import type { LiveHub } from './live.js';
 import { parseJsonDocument } from './progress.js';

@@ -1,7 +1,7 @@
 /** The report's adapter: what it shows, read through src/system and the capabilities' own code. */
 import path from 'node:path';
 import { cliRunner } from '../console/cli-runner.js';
-import { runGroupedDoctor, type GroupedDoctor } from '../console/doctor-data.js';
+import { runGroupedDoctor, type GroupedDoctor } from '../doctor/grouped.js';
 import { parseJsonDocument } from '../console/progress.js';
 import { loadProfile } from '../profile/load.js';
 import { hostSystem, type System } from '../system/index.js';
