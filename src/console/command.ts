@@ -8,7 +8,7 @@ import { killAllManaged } from '../system/processes.js';
 import { which } from '../system/run.js';
 import { findWebDir, loadAssets } from './assets.js';
 import { cliRunner } from './cli-runner.js';
-import { runGroupedDoctor } from '../doctor/grouped.js';
+import { runGroupedDoctor } from '../doctor/index.js';
 import { JobRunner } from './jobs.js';
 import { LiveHub } from './live.js';
 import { loadGraphMonitor } from './monitor-source.js';

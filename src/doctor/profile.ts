@@ -4,7 +4,7 @@
  * one), a third of the doctor's whole budget, so the hot path checks only the fields the doctor
  * compares against, by hand. When that check fails the full schema is loaded for the message.
  */
-import type { Profile } from '../profile/schema.js';
+import type { Profile } from '../profile/index.js';
 import bundledDefault from '../../profiles/default.json' with { type: 'json' };
 
 export type DoctorProfile = Profile;
@@ -61,7 +61,7 @@ export async function readDoctorProfile(text: string, source: string, strict = f
   }
   if (!strict && doctorProfileProblem(data) === null) return { ok: true, profile: data as DoctorProfile };
   // Only on the error path: the schema's message is the one users see from every other command.
-  const { parseProfile } = await import('../profile/load.js');
+  const { parseProfile } = await import('../profile/index.js');
   const full = parseProfile(text, source);
   return full.ok ? { ok: true, profile: full.profile } : { ok: false, message: full.message };
 }

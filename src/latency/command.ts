@@ -4,8 +4,7 @@ import Table from 'cli-table3';
 import { z } from 'zod';
 import { ArchibaldError, usageError } from '../errors.js';
 import { colours, printJson, useColour } from '../output.js';
-import { loadProfile } from '../profile/load.js';
-import { STANDARD_RATES, isValidQuantum, QUANTUM_MAX, QUANTUM_MIN } from '../profile/schema.js';
+import { loadProfile, STANDARD_RATES, isValidQuantum, QUANTUM_MAX, QUANTUM_MIN } from '../profile/index.js';
 import { compareMeasured, latencyBudget, type Comparison, type DeviceType, type Engine, type LatencyBudget, type UsbSpeed } from './model.js';
 
 type Options = Record<string, string | boolean | undefined>;
