@@ -10,7 +10,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { formatIssues } from '../errors.js';
 import { diffProfiles, formatIssue, loadProfile, profileSchema, type Json } from '../profile/index.js';
-import { latestResult, stateDir, writeFileAtomic, type ResultKind } from '../system/state.js';
+import { latestResult, stateDir, writeFileAtomic, type ResultKind } from '../system/index.js';
 import { applyRequestSchema, benchArgs, benchRequestSchema, latencyQuerySchema, liveQuerySchema, profileCheckSchema } from './api-schema.js';
 import type { Asset } from './assets.js';
 import type { CliRunner } from './cli-runner.js';
@@ -236,7 +236,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
       return c.json(apiError('DRY_RUN_FIRST', 'run the dry run of this exact profile first (and let it pass) before switching'), 409);
     }
     if (jobs.busy) return c.json({ ...apiError('BUSY', 'another job is running'), job: jobs.snapshot() }, 409);
-    await writeFileAtomic(candidateFile, text);
+    await writeFileAtomic(candidateFile, text, { createDirs: true });
     const args =
       mode === 'dry-run' ? ['apply', '--dry-run', '--file', candidateFile] : mode === 'live' ? ['apply', '--live', '--file', candidateFile] : ['apply', '--file', candidateFile];
     const timeoutMs = mode === 'switch' ? 60 * 60_000 : mode === 'dry-run' ? 20 * 60_000 : 60_000;

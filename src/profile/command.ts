@@ -9,7 +9,8 @@ import { diffProfiles, parseValueText, renderProfile, setAtKey, type Json } from
 import { bundledProfilesDir, checkProfile, defaultProfilePath, parseProfile } from './load.js';
 import { formatProfileIssues, oneLine } from './messages.js';
 import { profileJsonSchema, profileSchema, type Profile } from './schema.js';
-import { hooksFromEnv, withLock, writeAtomic } from './store.js';
+import { hooksFromEnv, withLock } from './store.js';
+import { writeFileAtomic } from '../system/index.js';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -151,7 +152,7 @@ async function set(args: string[], options: Options): Promise<number> {
     }
     if (!checked.ok) throw new ArchibaldError('BAD_PROFILE', checked.message, { suggestion: `${target} is unchanged` });
     const from = flatten(before as Json).find(([name]) => name === key)?.[1];
-    await writeAtomic(target, renderProfile(after), { backup: true, hooks: hooksFromEnv() });
+    await writeFileAtomic(target, renderProfile(after), { backup: true, hooks: hooksFromEnv() });
     return { file: target, key, from, to, backup: `${target}.bak` };
   });
   if (options.json === true) printJson(change);
@@ -167,7 +168,7 @@ async function use(args: string[], options: Options): Promise<number> {
   if (!names.includes(name)) throw usageError(`no shipped profile named ${JSON.stringify(name)}; choose one of ${names.join(', ')}`);
   const { text, profile } = await loadChecked(source);
   const target = await editableTarget(options);
-  await withLock(target, () => writeAtomic(target, text, { backup: true, hooks: hooksFromEnv() }));
+  await withLock(target, () => writeFileAtomic(target, text, { backup: true, hooks: hooksFromEnv() }));
   if (options.json === true) printJson({ file: target, profile: profile.name, source });
   else process.stdout.write(`${target} is now the ${profile.name} profile (from ${source}; previous version in ${target}.bak)\n`);
   return 0;

@@ -4,7 +4,7 @@ import { cliRunner, parseJsonDocument } from '../console/index.js';
 import { runGroupedDoctor, type GroupedDoctor } from '../doctor/index.js';
 import { loadProfile } from '../profile/index.js';
 import { hostSystem, type System } from '../system/index.js';
-import { latestResult } from '../system/state.js';
+import { latestResult } from '../system/index.js';
 import { parseAsoundCards, parseCpuInfo, type CpuSummary, type SoundCard } from './identity.js';
 
 export type Known<T> = { ok: true; value: T } | { ok: false; reason: string };
