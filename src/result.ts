@@ -1,8 +1,20 @@
-/** Parsers return values, never throw: a malformed file is a finding, not a crash. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+/** The one shape for work that can fail without throwing: the value, or one line saying why. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
-export const malformed = <T = never>(error: string): Parsed<T> => ({ ok: false, error });
+/** The parsers' name for it: a malformed file is a finding, not a crash. */
+export type Parsed<T> = Result<T>;
+
+export const parsed = <T>(value: T): Result<T> => ({ ok: true, value });
+export const malformed = <T = never>(error: string): Result<T> => ({ ok: false, error });
+
+/** JSON.parse without the throw; the failure is the parser's own message, for the caller to prefix. */
+export function parseJson(text: string): Result<unknown> {
+  try {
+    return parsed(JSON.parse(text) as unknown);
+  } catch (error) {
+    return malformed((error as Error).message);
+  }
+}
 
 /** Text that no /proc or /sys file would hold: NUL bytes or other control characters. */
 export function hasBinaryNoise(text: string): boolean {

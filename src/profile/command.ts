@@ -10,6 +10,7 @@ import { bundledProfilesDir, checkProfile, defaultProfilePath, parseProfile } fr
 import { formatProfileIssues, oneLine } from './messages.js';
 import { profileJsonSchema, profileSchema, type Profile } from './schema.js';
 import { hooksFromEnv, withLock } from './store.js';
+import { parseJson } from '../result.js';
 import { writeFileAtomic } from '../system/index.js';
 
 type Options = Record<string, string | boolean | undefined>;
@@ -30,12 +31,10 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-function parseJson(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${oneLine((error as Error).message)}`);
-  }
+function parseJsonOrThrow(text: string, source: string): unknown {
+  const json = parseJson(text);
+  if (!json.ok) throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${oneLine(json.error)}`);
+  return json.value;
 }
 
 async function loadChecked(file: string): Promise<{ text: string; profile: Profile }> {
@@ -112,14 +111,13 @@ async function show(options: Options): Promise<number> {
 async function validate(args: string[], options: Options): Promise<number> {
   const file = args[0] ?? defaultProfilePath(stringOption(options, 'file'));
   const text = await readText(file);
-  let data: unknown;
+  const json = parseJson(text);
   let errors: string[];
-  try {
-    data = JSON.parse(text);
-    const parsed = profileSchema.safeParse(data);
-    errors = parsed.success ? [] : formatProfileIssues(parsed.error.issues, data);
-  } catch (error) {
-    errors = [`not valid JSON: ${oneLine((error as Error).message)}`];
+  if (json.ok) {
+    const parsed = profileSchema.safeParse(json.value);
+    errors = parsed.success ? [] : formatProfileIssues(parsed.error.issues, json.value);
+  } else {
+    errors = [`not valid JSON: ${oneLine(json.error)}`];
   }
   if (options.json === true) {
     printJson({ file, valid: errors.length === 0, errors });
@@ -139,7 +137,7 @@ async function set(args: string[], options: Options): Promise<number> {
   const target = await editableTarget(options);
   const value = parseValueText(valueText);
   const change = await withLock(target, async () => {
-    const before = parseJson(await readText(target), target);
+    const before = parseJsonOrThrow(await readText(target), target);
     let to: Json = value;
     let after = setAtKey(before, key, to);
     let checked = checkProfile(after, target);

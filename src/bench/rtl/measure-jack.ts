@@ -10,6 +10,7 @@ import { ArchibaldError, formatIssues } from '../../errors.js';
 import { hostSystem } from '../../system/index.js';
 import { parseIodelay, settledReading, type IodelayReading } from './iodelay.js';
 import { JACK_CLIENT_PY } from '../../jack/loopback-client.js';
+import { parseJson } from '../../result.js';
 
 const ClientReport = z.union([
   z.object({ error: z.string() }),
@@ -62,13 +63,9 @@ export async function captureJack(stimulus: Float32Array, tailFrames: number, lo
       throw new ArchibaldError('TOOL_MISSING', 'python3 is not installed; the JACK measurement client needs it', { suggestion: 'install python3 (NixOS: it is in archibald.audio.packages)' });
     }
     const lastLine = result.stdout.trim().split('\n').pop() ?? '';
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(lastLine);
-    } catch {
-      throw new ArchibaldError('TOOL_FAILED', `the JACK measurement client failed: ${result.ok ? 'no report' : result.message}`);
-    }
-    const report = ClientReport.safeParse(parsed);
+    const json = parseJson(lastLine);
+    if (!json.ok) throw new ArchibaldError('TOOL_FAILED', `the JACK measurement client failed: ${result.ok ? 'no report' : result.message}`);
+    const report = ClientReport.safeParse(json.value);
     if (!report.success) throw new ArchibaldError('TOOL_FAILED', `the JACK measurement client's report is malformed: ${formatIssues(report.error.issues)}`);
     if ('error' in report.data) throw new ArchibaldError('TOOL_FAILED', `JACK: ${report.data.error}`);
     const bytes = await readFile(recordingFile);
