@@ -1,6 +1,6 @@
 /** The shapes of request bodies and queries the console API accepts (zod at the edge). */
 import { z } from 'zod';
-import { STANDARD_RATES } from '../profile/schema.js';
+import { STANDARD_RATES } from '../profile/index.js';
 
 export const BENCH_LIMITS = { minDurationS: 2, maxDurationS: 3600 } as const;
 

@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, type RunResult } from '../system/run.js';
-import { startProcess, type ManagedProcess } from '../system/processes.js';
+import { hostSystem, type ManagedProcess, type RunResult, type System } from '../system/index.js';
 
 /** bin/archibald.js of this package: found from the bundled module (dist/, dist/chunks/) or src/. */
 export function archibaldBin(): string {
@@ -27,12 +26,12 @@ export interface CliRunner {
   start(args: readonly string[]): ManagedProcess;
 }
 
-export function cliRunner(env: NodeJS.ProcessEnv = process.env): CliRunner {
+export function cliRunner(env: NodeJS.ProcessEnv = process.env, system: System = hostSystem()): CliRunner {
   const bin = archibaldBin();
   // NO_COLOR: the console shows the CLI's text as is, without terminal escapes.
   const childEnv = { ...env, NO_COLOR: '1' };
   return {
-    run: (args, timeoutMs) => run([process.execPath, bin, ...args], { timeoutMs, env: childEnv }),
-    start: (args) => startProcess([process.execPath, bin, ...args], { env: childEnv }),
+    run: (args, timeoutMs) => system.run([process.execPath, bin, ...args], { timeoutMs, env: childEnv }),
+    start: (args) => system.start([process.execPath, bin, ...args], { env: childEnv }),
   };
 }

@@ -4,11 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { ArchibaldError, usageError } from '../errors.js';
 import { numberOption } from '../output.js';
-import { killAllManaged } from '../system/processes.js';
-import { which } from '../system/run.js';
+import { hostSystem, killAllManaged } from '../system/index.js';
 import { findWebDir, loadAssets } from './assets.js';
 import { cliRunner } from './cli-runner.js';
-import { runGroupedDoctor } from './doctor-data.js';
+import { runGroupedDoctor } from '../doctor/index.js';
 import { JobRunner } from './jobs.js';
 import { LiveHub } from './live.js';
 import { loadGraphMonitor } from './monitor-source.js';
@@ -76,7 +75,7 @@ export async function runConsoleCommand(options: ConsoleOptions): Promise<number
   }
   process.stdout.write(`ArchibaldOS console: ${url}\n  (this address works once, in one browser; Ctrl-C stops the console)\n`);
 
-  if (options.open !== false && (env.DISPLAY || env.WAYLAND_DISPLAY) && (await which('xdg-open')) !== null) openBrowser(url);
+  if (options.open !== false && (env.DISPLAY || env.WAYLAND_DISPLAY) && (await hostSystem().which('xdg-open')) !== null) openBrowser(url);
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -2,7 +2,7 @@
  * One job at a time: a benchmark (minutes, with progress) or an apply (seconds). A second request
  * while one runs gets "busy" (HTTP 409) instead of two cyclictest runs fighting over two cores.
  */
-import type { ManagedProcess } from '../system/processes.js';
+import type { ManagedProcess } from '../system/index.js';
 import type { CliRunner } from './cli-runner.js';
 import { lastMessage, parseJsonDocument, parseProgressLine, type Progress } from './progress.js';
 

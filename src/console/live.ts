@@ -3,11 +3,11 @@
  * the console and the CLI read PipeWire/JACK the same way), shared by every open page and stopped
  * when the last page goes away.
  */
-import type { GraphMonitor as FullMonitor, GraphMonitorOptions, GraphSample } from '../bench/xruns/monitor.js';
+import type { GraphMonitor as FullMonitor, GraphMonitorOptions, GraphSample } from '../bench/index.js';
 
 export type LiveBackend = GraphMonitorOptions['backend'];
 
-export type { GraphSample } from '../bench/xruns/monitor.js';
+export type { GraphSample } from '../bench/index.js';
 
 /** What the hub needs of a monitor: the xruns bench's startGraphMonitor satisfies it. */
 export type GraphMonitor = Pick<FullMonitor, 'samples' | 'stop'> & { closed?: FullMonitor['closed'] };

@@ -2,6 +2,6 @@
 import type { StartMonitor } from './live.js';
 
 export async function loadGraphMonitor(): Promise<StartMonitor> {
-  const { startGraphMonitor } = await import('../bench/xruns/monitor.js');
+  const { startGraphMonitor } = await import('../bench/index.js');
   return startGraphMonitor;
 }

@@ -3,6 +3,7 @@
  * stderr, and the one JSON document it prints on stdout.
  */
 import { z } from 'zod';
+import { parseJson } from '../result.js';
 
 export const progressSchema = z
   .object({
@@ -17,13 +18,9 @@ export type Progress = z.infer<typeof progressSchema>;
 export function parseProgressLine(line: string): Progress | null {
   const trimmed = line.trim();
   if (!trimmed.startsWith('{')) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(trimmed);
-  } catch {
-    return null;
-  }
-  const parsed = progressSchema.safeParse(data);
+  const json = parseJson(trimmed);
+  if (!json.ok) return null;
+  const parsed = progressSchema.safeParse(json.value);
   return parsed.success ? parsed.data : null;
 }
 
@@ -33,13 +30,11 @@ export const fractionDone = (progress: Progress): number => Math.min(1, Math.max
 export function parseJsonDocument(stdout: string): { ok: true; document: Record<string, unknown> } | { ok: false; reason: string } {
   const text = stdout.trim();
   if (text === '') return { ok: false, reason: 'the command printed nothing on stdout' };
-  try {
-    const data: unknown = JSON.parse(text);
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, reason: 'the command did not print a JSON object' };
-    return { ok: true, document: data as Record<string, unknown> };
-  } catch (error) {
-    return { ok: false, reason: `the command's output is not JSON: ${(error as Error).message}` };
-  }
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, reason: `the command's output is not JSON: ${json.error}` };
+  const data = json.value;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, reason: 'the command did not print a JSON object' };
+  return { ok: true, document: data as Record<string, unknown> };
 }
 
 /**

@@ -9,15 +9,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { formatIssues } from '../errors.js';
-import { diffProfiles, type Json } from '../profile/edit.js';
-import { loadProfile } from '../profile/load.js';
-import { formatIssue } from '../profile/messages.js';
-import { profileSchema } from '../profile/schema.js';
-import { latestResult, stateDir, writeFileAtomic, type ResultKind } from '../system/state.js';
+import { diffProfiles, formatIssue, loadProfile, profileSchema, type Json } from '../profile/index.js';
+import { latestResult, stateDir, writeFileAtomic, type ResultKind } from '../system/index.js';
 import { applyRequestSchema, benchArgs, benchRequestSchema, latencyQuerySchema, liveQuerySchema, profileCheckSchema } from './api-schema.js';
 import type { Asset } from './assets.js';
 import type { CliRunner } from './cli-runner.js';
-import type { GroupedDoctor } from './doctor-data.js';
+import type { GroupedDoctor } from '../doctor/index.js';
 import type { JobRunner, JobSnapshot } from './jobs.js';
 import type { LiveHub } from './live.js';
 import { parseJsonDocument } from './progress.js';
@@ -239,7 +236,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
       return c.json(apiError('DRY_RUN_FIRST', 'run the dry run of this exact profile first (and let it pass) before switching'), 409);
     }
     if (jobs.busy) return c.json({ ...apiError('BUSY', 'another job is running'), job: jobs.snapshot() }, 409);
-    await writeFileAtomic(candidateFile, text);
+    await writeFileAtomic(candidateFile, text, { createDirs: true });
     const args =
       mode === 'dry-run' ? ['apply', '--dry-run', '--file', candidateFile] : mode === 'live' ? ['apply', '--live', '--file', candidateFile] : ['apply', '--file', candidateFile];
     const timeoutMs = mode === 'switch' ? 60 * 60_000 : mode === 'dry-run' ? 20 * 60_000 : 60_000;

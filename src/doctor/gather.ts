@@ -6,14 +6,14 @@
 import { gunzipSync } from 'node:zlib';
 import type { System, FileResult } from '../system/index.js';
 import type { Fact, FactKey, Facts, UserFacts } from './types.js';
-import type { Parsed } from './parse/result.js';
+import type { Parsed } from '../result.js';
 import { parseCmdline, parseKernelConfig } from './parse/kernel.js';
 import { parseInterrupts } from './parse/interrupts.js';
 import { parseProcLimits, parseProcStat, parseProcStatus, type ProcStat } from './parse/proc.js';
 import { pamLimitsConfFiles, parseGroup, type GroupEntry, type PasswdEntry, parseLimitsConf, parseModprobeOptions, parseOsRelease, parsePasswd, parseUdevRules, type LimitsEntry, type UdevRule } from './parse/etc.js';
 import { parseMounts, parseSwaps } from './parse/mounts.js';
 import { parseBracketChoice, parseCpuSet, parseInteger, parseWord, usbDeviceOfCard, type NodeAccess } from './parse/sysfs.js';
-import { parsePwDump, parsePwMetadata } from './parse/pipewire.js';
+import { parsePwDump, parsePwMetadata } from '../pipewire/dump.js';
 import { BUNDLED_DEFAULT, readDoctorProfile, type DoctorProfile } from './profile.js';
 import { nodeOwnership, readBytes } from './raw.js';
 import { filesAt } from '../system/files.js';

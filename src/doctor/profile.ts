@@ -4,7 +4,8 @@
  * one), a third of the doctor's whole budget, so the hot path checks only the fields the doctor
  * compares against, by hand. When that check fails the full schema is loaded for the message.
  */
-import type { Profile } from '../profile/schema.js';
+import type { Profile } from '../profile/index.js';
+import { parseJson } from '../result.js';
 import bundledDefault from '../../profiles/default.json' with { type: 'json' };
 
 export type DoctorProfile = Profile;
@@ -53,15 +54,12 @@ export function doctorProfileProblem(data: unknown): string | null {
  * by the Nix module from the same schema, gets the quick check on the hot path.
  */
 export async function readDoctorProfile(text: string, source: string, strict = false): Promise<{ ok: true; profile: DoctorProfile } | { ok: false; message: string }> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, message: `${source} is not valid JSON: ${(error as Error).message}` };
-  }
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, message: `${source} is not valid JSON: ${json.error}` };
+  const data = json.value;
   if (!strict && doctorProfileProblem(data) === null) return { ok: true, profile: data as DoctorProfile };
   // Only on the error path: the schema's message is the one users see from every other command.
-  const { parseProfile } = await import('../profile/load.js');
+  const { parseProfile } = await import('../profile/index.js');
   const full = parseProfile(text, source);
   return full.ok ? { ok: true, profile: full.profile } : { ok: false, message: full.message };
 }

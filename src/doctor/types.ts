@@ -8,7 +8,7 @@ import type { LimitPair, ProcStat, ProcStatus } from './parse/proc.js';
 import type { LimitsEntry, UdevRule } from './parse/etc.js';
 import type { Mount } from './parse/mounts.js';
 import type { NodeAccess } from './parse/sysfs.js';
-import type { PwNode } from './parse/pipewire.js';
+import type { PwNode } from '../pipewire/dump.js';
 import type { DoctorProfile } from './profile.js';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'skip';

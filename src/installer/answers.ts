@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { formatIssues } from '../errors.js';
+import { parseJson } from '../result.js';
 
 /** RFC 1123 label, which is also what NixOS' networking.hostName accepts (no dots). */
 export const HOSTNAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -114,13 +115,9 @@ export type SourcePin = z.infer<typeof sourceSchema>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 function parseJsonWith<T>(schema: z.ZodType<T>, text: string, source: string): Parsed<T> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, message: `${source} is not valid JSON: ${(error as Error).message}` };
-  }
-  const parsed = schema.safeParse(data);
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, message: `${source} is not valid JSON: ${json.error}` };
+  const parsed = schema.safeParse(json.value);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: `${source}: ${formatIssues(parsed.error.issues)}` };
 }
 

@@ -6,9 +6,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
-import { writeFileAtomic as writeAtomicShared } from '../system/write.js';
-import type { System } from '../system/index.js';
-import { startProcess } from '../system/processes.js';
+import { writeFileAtomic, type System } from '../system/index.js';
 import type { Plan, Step } from './plan.js';
 
 export interface StepOutcome {
@@ -26,11 +24,6 @@ export interface ApplyOptions {
   stdinFor?: (step: Extract<Step, { step: 'run' }>) => string;
   /** Hardware scan and other quick commands; installs themselves run without a limit. */
   captureTimeoutMs?: number;
-}
-
-/** The installer's files go through the shared atomic writer; parent folders are created. */
-export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
-  await writeAtomicShared(file, content, { mode, createDirs: true });
 }
 
 async function isDirectory(dir: string): Promise<boolean> {
@@ -81,8 +74,8 @@ export async function writeTreeAtomic(dir: string, files: ReadonlyArray<{ name: 
   }
 }
 
-async function runStreaming(argv: readonly string[], log: (line: string) => void): Promise<void> {
-  const child = startProcess(argv);
+async function runStreaming(system: System, argv: readonly string[], log: (line: string) => void): Promise<void> {
+  const child = system.start(argv);
   child.onLine('stdout', log);
   child.onLine('stderr', log);
   const { code, signal } = await child.exited;
@@ -104,7 +97,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ ou
     switch (step.step) {
       case 'write':
         log(`archibald: writing ${step.path}`);
-        await writeFileAtomic(step.path, step.content);
+        await writeFileAtomic(step.path, step.content, { createDirs: true });
         detail = step.path;
         break;
       case 'capture': {
@@ -136,7 +129,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<{ ou
           const result = await system.run(step.argv, { timeoutMs: 60_000, input });
           if (!result.ok) throw new ArchibaldError('TOOL_FAILED', result.message);
         } else {
-          await runStreaming(step.argv, log);
+          await runStreaming(system, step.argv, log);
         }
         detail = step.argv.join(' ');
         break;

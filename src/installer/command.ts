@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ArchibaldError, usageError } from '../errors.js';
 import { printJson } from '../output.js';
-import { bundledProfilesDir, parseProfile } from '../profile/load.js';
+import { bundledProfilesDir, parseProfile } from '../profile/index.js';
 import { hostSystem, type System } from '../system/index.js';
 import { parseAnswers, parseSource, parseSourceFlag, validateAnswers, PROFILE_NAME_PATTERN, type Answers, type SourcePin } from './answers.js';
 import { applyPlan } from './apply.js';

@@ -4,9 +4,10 @@
  * Parsers never throw: bad text gives a typed error the adapter reports as evidence.
  */
 import { z } from 'zod';
-import { unescapeMountField } from '../system/mount-field.js';
+import { unescapeMountField } from '../linux/mount-field.js';
+import { parseJson, type Result } from '../result.js';
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+export type ParseResult<T> = Result<T>;
 
 export interface MountEntry {
   majmin: string;
@@ -86,13 +87,9 @@ const lsblkSchema = z.object({ blockdevices: z.array(lsblkNode) });
 
 /** `lsblk --json`: every (device, mount point) pair below the given device, children included. */
 export function parseLsblkMounts(text: string): ParseResult<Array<{ name: string; mountPoint: string }>> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, error: `lsblk output is not JSON: ${(error as Error).message}` };
-  }
-  const parsed = lsblkSchema.safeParse(data);
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, error: `lsblk output is not JSON: ${json.error}` };
+  const parsed = lsblkSchema.safeParse(json.value);
   if (!parsed.success) return { ok: false, error: 'lsblk output has an unexpected shape' };
   const out: Array<{ name: string; mountPoint: string }> = [];
   const walk = (node: LsblkNode): void => {

@@ -4,8 +4,8 @@ import Table from 'cli-table3';
 import { z } from 'zod';
 import { ArchibaldError, usageError } from '../errors.js';
 import { colours, printJson, useColour } from '../output.js';
-import { loadProfile } from '../profile/load.js';
-import { STANDARD_RATES, isValidQuantum, QUANTUM_MAX, QUANTUM_MIN } from '../profile/schema.js';
+import { loadProfile, STANDARD_RATES, isValidQuantum, QUANTUM_MAX, QUANTUM_MIN } from '../profile/index.js';
+import { parseJson } from '../result.js';
 import { compareMeasured, latencyBudget, type Comparison, type DeviceType, type Engine, type LatencyBudget, type UsbSpeed } from './model.js';
 
 type Options = Record<string, string | boolean | undefined>;
@@ -38,13 +38,9 @@ async function readMeasured(file: string): Promise<z.infer<typeof measuredSchema
   } catch (error) {
     throw new ArchibaldError('NOT_FOUND', `--measured ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (error) {
-    throw usageError(`--measured ${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = measuredSchema.safeParse(data);
+  const json = parseJson(raw);
+  if (!json.ok) throw usageError(`--measured ${file} is not valid JSON: ${json.error}`);
+  const parsed = measuredSchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.map(String).join('.') ?? '';

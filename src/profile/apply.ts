@@ -5,11 +5,10 @@
  */
 import { rm } from 'node:fs/promises';
 import { ArchibaldError } from '../errors.js';
-import { hostSystem } from '../system/index.js';
-import { startProcess } from '../system/processes.js';
-import { parsePwMetadata } from '../doctor/parse/pipewire.js';
+import { hostSystem, writeFileAtomic, type WriteHooks } from '../system/index.js';
+import { parsePwMetadata } from '../pipewire/dump.js';
 import { liveMismatches, osReleaseIsNixos, type LivePlan, type RebuildPlan } from './apply-plan.js';
-import { readBytes, withLock, writeAtomic, type WriteHooks } from './store.js';
+import { readBytes, withLock } from './store.js';
 
 /**
  * NixOS or not. ARCHIBALD_ASSUME_NIXOS=1/0 overrides detection, so tests can exercise both paths
@@ -36,7 +35,7 @@ interface StepResult {
  * Ctrl-C stops the step like a failure, so the caller still restores the previous profile.
  */
 async function runStep(argv: readonly string[], timeoutMs: number): Promise<StepResult> {
-  const child = startProcess(argv);
+  const child = hostSystem().start(argv);
   const interrupt = (): void => void child.stop('SIGINT', 10_000);
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
@@ -67,7 +66,7 @@ export interface RebuildOutcome {
 export async function carryOutRebuild(plan: RebuildPlan, profileText: string, hooks: WriteHooks = {}): Promise<RebuildOutcome> {
   return withLock(plan.target, async () => {
     const previous = await readBytes(plan.target);
-    await writeAtomic(plan.target, profileText, { backup: true, hooks });
+    await writeFileAtomic(plan.target, profileText, { backup: true, hooks });
     process.stderr.write(`wrote ${plan.target}${previous === null ? '' : ` (previous version in ${plan.target}.bak)`}\n`);
     const steps: RebuildOutcome['steps'] = [];
     const restore = async (): Promise<string> => {
@@ -75,7 +74,7 @@ export async function carryOutRebuild(plan: RebuildPlan, profileText: string, ho
         await rm(plan.target, { force: true });
         return `removed ${plan.target} (there was none before)`;
       }
-      await writeAtomic(plan.target, previous);
+      await writeFileAtomic(plan.target, previous);
       return `restored the previous ${plan.target}`;
     };
     for (const [argv, isSwitch] of [

@@ -9,7 +9,9 @@ import { diffProfiles, parseValueText, renderProfile, setAtKey, type Json } from
 import { bundledProfilesDir, checkProfile, defaultProfilePath, parseProfile } from './load.js';
 import { formatProfileIssues, oneLine } from './messages.js';
 import { profileJsonSchema, profileSchema, type Profile } from './schema.js';
-import { hooksFromEnv, withLock, writeAtomic } from './store.js';
+import { hooksFromEnv, withLock } from './store.js';
+import { parseJson } from '../result.js';
+import { writeFileAtomic } from '../system/index.js';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -29,12 +31,10 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-function parseJson(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${oneLine((error as Error).message)}`);
-  }
+function parseJsonOrThrow(text: string, source: string): unknown {
+  const json = parseJson(text);
+  if (!json.ok) throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${oneLine(json.error)}`);
+  return json.value;
 }
 
 async function loadChecked(file: string): Promise<{ text: string; profile: Profile }> {
@@ -111,14 +111,13 @@ async function show(options: Options): Promise<number> {
 async function validate(args: string[], options: Options): Promise<number> {
   const file = args[0] ?? defaultProfilePath(stringOption(options, 'file'));
   const text = await readText(file);
-  let data: unknown;
+  const json = parseJson(text);
   let errors: string[];
-  try {
-    data = JSON.parse(text);
-    const parsed = profileSchema.safeParse(data);
-    errors = parsed.success ? [] : formatProfileIssues(parsed.error.issues, data);
-  } catch (error) {
-    errors = [`not valid JSON: ${oneLine((error as Error).message)}`];
+  if (json.ok) {
+    const parsed = profileSchema.safeParse(json.value);
+    errors = parsed.success ? [] : formatProfileIssues(parsed.error.issues, json.value);
+  } else {
+    errors = [`not valid JSON: ${oneLine(json.error)}`];
   }
   if (options.json === true) {
     printJson({ file, valid: errors.length === 0, errors });
@@ -138,7 +137,7 @@ async function set(args: string[], options: Options): Promise<number> {
   const target = await editableTarget(options);
   const value = parseValueText(valueText);
   const change = await withLock(target, async () => {
-    const before = parseJson(await readText(target), target);
+    const before = parseJsonOrThrow(await readText(target), target);
     let to: Json = value;
     let after = setAtKey(before, key, to);
     let checked = checkProfile(after, target);
@@ -151,7 +150,7 @@ async function set(args: string[], options: Options): Promise<number> {
     }
     if (!checked.ok) throw new ArchibaldError('BAD_PROFILE', checked.message, { suggestion: `${target} is unchanged` });
     const from = flatten(before as Json).find(([name]) => name === key)?.[1];
-    await writeAtomic(target, renderProfile(after), { backup: true, hooks: hooksFromEnv() });
+    await writeFileAtomic(target, renderProfile(after), { backup: true, hooks: hooksFromEnv() });
     return { file: target, key, from, to, backup: `${target}.bak` };
   });
   if (options.json === true) printJson(change);
@@ -167,7 +166,7 @@ async function use(args: string[], options: Options): Promise<number> {
   if (!names.includes(name)) throw usageError(`no shipped profile named ${JSON.stringify(name)}; choose one of ${names.join(', ')}`);
   const { text, profile } = await loadChecked(source);
   const target = await editableTarget(options);
-  await withLock(target, () => writeAtomic(target, text, { backup: true, hooks: hooksFromEnv() }));
+  await withLock(target, () => writeFileAtomic(target, text, { backup: true, hooks: hooksFromEnv() }));
   if (options.json === true) printJson({ file: target, profile: profile.name, source });
   else process.stdout.write(`${target} is now the ${profile.name} profile (from ${source}; previous version in ${target}.bak)\n`);
   return 0;

@@ -3,6 +3,7 @@
  * the disk; store.ts writes the result once the schema has accepted it.
  */
 import { usageError } from '../errors.js';
+import { parseJson } from '../result.js';
 import { didYouMean } from '../suggest.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -12,11 +13,8 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 
 /** VALUE on the command line: JSON when it parses (32, true, null, [48000], "x"), else the plain string. */
 export function parseValueText(text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    return text;
-  }
+  const json = parseJson(text);
+  return json.ok ? (json.value as Json) : text;
 }
 
 const KEY_PATTERN = /^[A-Za-z$][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;

@@ -6,18 +6,15 @@ import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
 import { formatProfileIssues, oneLine } from './messages.js';
 import { profileSchema, type Profile } from './schema.js';
+import { parseJson } from '../result.js';
 
 export type ProfileResult = { ok: true; profile: Profile } | { ok: false; message: string };
 
 /** Pure: text in, profile or one-line reason out. */
 export function parseProfile(text: string, source = 'profile'): ProfileResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, message: `${source} is not valid JSON: ${oneLine((error as Error).message)}` };
-  }
-  return checkProfile(data, source);
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, message: `${source} is not valid JSON: ${oneLine(json.error)}` };
+  return checkProfile(json.value, source);
 }
 
 /** Pure: already-parsed JSON in, profile or one-line reason (one clause per bad value) out. */

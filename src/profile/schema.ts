@@ -9,7 +9,7 @@
  * formatProfileIssues (messages.ts) puts it in the one-line error for a bad value.
  */
 import { z } from 'zod';
-import { parseCpuList as parseKernelCpuList } from '../system/cpulist.js';
+import { parseCpuList as parseKernelCpuList } from '../linux/cpulist.js';
 
 export const STANDARD_RATES = [44100, 48000, 88200, 96000, 176400, 192000] as const;
 export const GOVERNORS = ['performance', 'schedutil', 'ondemand', 'conservative', 'powersave'] as const;

@@ -8,12 +8,7 @@
 import { constants } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { ArchibaldError } from '../errors.js';
-import { isAlive, writeFailure, writeFileAtomic, type WriteHooks } from '../system/write.js';
-
-export type { WriteHooks } from '../system/write.js';
-
-/** Profile files are replaced with the shared atomic writer (temp + fsync + rename, .bak kept). */
-export const writeAtomic = writeFileAtomic;
+import { isAlive, writeFailure, type WriteHooks } from '../system/index.js';
 
 /** Hooks from the environment, so an end-to-end test can crash a real `archibald` process mid-write. */
 export function hooksFromEnv(env: NodeJS.ProcessEnv = process.env): WriteHooks {

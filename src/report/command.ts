@@ -1,9 +1,9 @@
 /** `archibald report`: gather, render, write both files atomically. */
 import path from 'node:path';
 import { ArchibaldError } from '../errors.js';
-import { writeFileAtomic } from '../system/state.js';
+import { writeFileAtomic } from '../system/index.js';
 import { gatherReport } from './gather.js';
-import { renderPage } from './html.js';
+import { renderPage } from '../html/page.js';
 import { reportMarkdown, reportPage } from './render.js';
 
 export interface ReportOptions {
@@ -24,7 +24,7 @@ const WHY: Record<string, string> = {
 
 async function write(file: string, content: string, what: string): Promise<void> {
   try {
-    await writeFileAtomic(file, content);
+    await writeFileAtomic(file, content, { createDirs: true });
   } catch (error) {
     // The shared writer wraps the system error; its cause carries the errno.
     const cause = error instanceof ArchibaldError && error.cause !== undefined ? error.cause : error;

@@ -1,11 +1,10 @@
 /** The report's adapter: what it shows, read through src/system and the capabilities' own code. */
 import path from 'node:path';
-import { cliRunner } from '../console/cli-runner.js';
-import { runGroupedDoctor, type GroupedDoctor } from '../console/doctor-data.js';
-import { parseJsonDocument } from '../console/progress.js';
-import { loadProfile } from '../profile/load.js';
+import { cliRunner, parseJsonDocument } from '../console/index.js';
+import { runGroupedDoctor, type GroupedDoctor } from '../doctor/index.js';
+import { loadProfile } from '../profile/index.js';
 import { hostSystem, type System } from '../system/index.js';
-import { latestResult } from '../system/state.js';
+import { latestResult } from '../system/index.js';
 import { parseAsoundCards, parseCpuInfo, type CpuSummary, type SoundCard } from './identity.js';
 
 export type Known<T> = { ok: true; value: T } | { ok: false; reason: string };

@@ -1,10 +1,8 @@
 /** Pure: the report's data as an HTML page description (renderPage) and as Markdown for an issue. */
-import { pageSpec as benchRtPageSpec, type BenchRtReport } from '../bench/rt/report.js';
-import { pageSpec as benchXrunsPageSpec, type BenchXrunsReport } from '../bench/xruns/report.js';
-import type { GroupedDoctor } from '../console/doctor-data.js';
-import { numberField, rtHistogram, rtThreads, xrunEvents } from './bench-data.js';
+import { benchRtPageSpec, benchXrunsPageSpec, numberField, rtHistogram, rtThreads, xrunEvents, type BenchRtReport, type BenchXrunsReport } from '../bench/index.js';
+import type { GroupedDoctor } from '../doctor/index.js';
 import type { ReportData, SavedResult } from './gather.js';
-import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from './html.js';
+import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from '../html/page.js';
 
 type Check = GroupedDoctor['report']['checks'][number];
 

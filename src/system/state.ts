@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic as writeAtomicShared } from './write.js';
+import { writeFileAtomic } from './write.js';
 
 export type ResultKind = 'bench-rt' | 'bench-rtl' | 'bench-xruns' | 'doctor' | 'latency';
 
@@ -16,14 +16,10 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'archibald');
 }
 
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  await writeAtomicShared(file, content, { createDirs: true });
-}
-
 export async function saveResult(kind: ResultKind, document: unknown, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(stateDir(env), 'results', `${kind}-${stamp}.json`);
-  await writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, { createDirs: true });
   return file;
 }
 

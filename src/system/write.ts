@@ -33,11 +33,17 @@ export function writeFailure(file: string, error: unknown): ArchibaldError {
  * Replaces `file` with `content` atomically. With `backup`, the previous content (if any) is
  * first copied to FILE.bak. The file keeps its permission bits.
  */
-export async function writeFileAtomic(
-  file: string,
-  content: string | Buffer,
-  options: { backup?: boolean; hooks?: WriteHooks; mode?: number; createDirs?: boolean } = {},
-): Promise<void> {
+export interface WriteOptions {
+  /** Keep the previous content as FILE.bak. */
+  backup?: boolean;
+  hooks?: WriteHooks;
+  /** Permission bits of a new file (default 0644; an existing file keeps its own). */
+  mode?: number;
+  /** Create the parent directories first. */
+  createDirs?: boolean;
+}
+
+export async function writeFileAtomic(file: string, content: string | Buffer, options: WriteOptions = {}): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   // Kernel file systems are no place for a temp file and a rename (and Node's recursive mkdir
   // never returns under /proc): refuse them up front with the one-line error.

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { CliRunner } from '../../src/console/cli-runner.js';
-import type { GroupedDoctor } from '../../src/console/doctor-data.js';
+import type { GroupedDoctor } from '../../src/doctor/grouped.js';
 import { JobRunner } from '../../src/console/jobs.js';
 import { LiveHub, type StartMonitor } from '../../src/console/live.js';
 import { Gate, SESSION_COOKIE } from '../../src/console/security.js';

@@ -80,7 +80,7 @@ const deniedFiles: Files = {
 };
 
 test('permission denied everywhere: every check skips or warns with the reason', async () => {
-  const system: System = { files: deniedFiles, canRun: false, run: async () => { throw new Error('no commands here'); }, which: async () => null };
+  const system: System = { files: deniedFiles, canRun: false, run: async () => { throw new Error('no commands here'); }, which: async () => null, start: () => { throw new Error('no children here'); } };
   const facts = await gatherFrom(system);
   const results = judgeAll(CHECKS, facts, contextFor(facts));
   assert.equal(results.length, CHECKS.length);

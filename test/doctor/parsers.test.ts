@@ -9,8 +9,8 @@ import { parseProcLimits, parseProcStat, parseProcStatus, hasCapability, CAP_SYS
 import { effectiveLimit, pamLimitsConfFiles, parseGroup, parseLimitsConf, parseModprobeOptions, parseOsRelease, parsePasswd, parseUdevRules } from '../../src/doctor/parse/etc.js';
 import { parseMounts, parseSwaps } from '../../src/doctor/parse/mounts.js';
 import { parseBracketChoice, parseCpuSet, parseInteger, parseWord } from '../../src/doctor/parse/sysfs.js';
-import { parsePwDump, parsePwMetadata } from '../../src/doctor/parse/pipewire.js';
-import type { Parsed } from '../../src/doctor/parse/result.js';
+import { parsePwDump, parsePwMetadata } from '../../src/pipewire/dump.js';
+import type { Parsed } from '../../src/result.js';
 import { usbDeviceOfCard } from '../../src/doctor/parse/sysfs.js';
 import { captured } from './support.js';
 

@@ -134,6 +134,7 @@ async function machine(t: TestContext, spec: FakeMachine): Promise<System> {
     files: filesAt(root),
     canRun: true,
     which: async () => null,
+    start: () => { throw new Error('no children here'); },
     run: async (argv) => {
       const out = argv[0] === 'stat' ? spec.stat[argv[argv.length - 1] as string] : undefined;
       return out === undefined ? fail(argv) : { ok: true, exitCode: 0, stdout: out, stderr: '', durationMs: 0, truncated: false };

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile, copyFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { diffProfiles, parseValueText, setAtKey } from '../../src/profile/edit.js';
-import { withLock, writeAtomic } from '../../src/profile/store.js';
+import { withLock } from '../../src/profile/store.js';
+import { writeFileAtomic as writeAtomic } from '../../src/system/index.js';
 import { archibald, REPO } from './cli.js';
 
 const DEFAULT = path.join(REPO, 'profiles/default.json');

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ArchibaldError } from '../../errors.js';
 import { colours, printJson, useColour } from '../../output.js';
-import { escapeHtml, renderPage } from '../../report/html.js';
-import { hostSystem, type System } from '../../system/index.js';
-import { saveResult, writeFileAtomic } from '../../system/state.js';
+import { escapeHtml, renderPage } from '../../html/page.js';
+import { hostSystem, saveResult, writeFileAtomic, type System } from '../../system/index.js';
 import { analyze } from './analyze.js';
 import { allowedCpusFromStatus, parseHelp, parseHistogram } from './parse.js';
 import { parseSettings, planRun } from './plan.js';
@@ -51,8 +50,8 @@ function measurementFailure(measurement: Measurement, reason: string): Archibald
 
 async function writeOut(dir: string, report: BenchRtReport): Promise<string> {
   const html = path.join(dir, 'bench-rt.html');
-  await writeFileAtomic(path.join(dir, 'bench-rt.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)));
+  await writeFileAtomic(path.join(dir, 'bench-rt.json'), `${JSON.stringify(report, null, 2)}\n`, { createDirs: true });
+  await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)), { createDirs: true });
   return html;
 }
 

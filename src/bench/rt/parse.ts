@@ -16,7 +16,7 @@
  * Without `-q` the running status lines ("T: 0 (1234) P:95 I:200 C: 4167 Min: 12 Act: 19 Avg: 19
  * Max: 8306") come first, wrapped in cursor-movement escapes; those are stripped.
  */
-import { parseCpuList as parseKernelCpuList } from '../../system/cpulist.js';
+import { parseCpuList as parseKernelCpuList } from '../../linux/cpulist.js';
 
 export interface ThreadHistogram {
   /** cyclictest's thread index (T: N); the CPU it ran on is decided by the -a list. */

@@ -3,7 +3,7 @@
  * the HTML page description. Nothing here reads or writes anything.
  */
 import Table from 'cli-table3';
-import type { PageSpec } from '../../report/html.js';
+import type { PageSpec } from '../../html/page.js';
 import type { Analysis, LatencyStats, ThreadStats } from './analyze.js';
 import type { CyclictestHistogram } from './parse.js';
 import type { Load, Plan } from './plan.js';

@@ -7,7 +7,7 @@
  * a second signal kills everything at once.
  */
 import { ArchibaldError } from '../../errors.js';
-import { startProcess, type ManagedProcess } from '../../system/processes.js';
+import { hostSystem, type ManagedProcess } from '../../system/index.js';
 import { parseHistogram, parseStatusLine } from './parse.js';
 import type { Plan } from './plan.js';
 
@@ -40,7 +40,7 @@ const OUTPUT_SETTLE_MS = 1000;
 const lastLines = (text: string, count: number): string => text.trim().split('\n').slice(-count).join(' | ');
 
 async function startLoad(argv: readonly string[]): Promise<ManagedProcess> {
-  const load = startProcess(argv);
+  const load = hostSystem().start(argv);
   // Give the workers a moment to spin up, and catch a stress-ng that refuses its arguments.
   const early = await Promise.race([load.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), LOAD_STARTUP_MS))]);
   if (early !== null) {
@@ -89,7 +89,7 @@ export async function measure(plan: Plan, hooks: MeasureHooks = {}): Promise<Mea
   try {
     if (plan.load !== null) load = await startLoad(plan.load);
     if (signalsSeen > 0) throw new ArchibaldError('INTERRUPTED', 'interrupted before cyclictest started');
-    cyclictest = startProcess(plan.cyclictest, { maxOutputBytes: MAX_OUTPUT });
+    cyclictest = hostSystem().start(plan.cyclictest, { maxOutputBytes: MAX_OUTPUT });
     const measuring = cyclictest;
     measuring.onLine('stdout', (line) => {
       const status = parseStatusLine(line);

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { inputError, usageError } from '../../errors.js';
 import { numberOption, printJson, wantProgress } from '../../output.js';
-import { renderPage } from '../../report/html.js';
-import { saveResult, writeFileAtomic } from '../../system/state.js';
+import { renderPage } from '../../html/page.js';
+import { saveResult, writeFileAtomic } from '../../system/index.js';
 import { readBytes } from './files.js';
 import { analysisRows, analyzeWavs, analysisPage, formatRows, toDocument, type Analysis, type Rows } from './result.js';
 import { estimateDelay } from './analyze.js';
@@ -19,8 +19,8 @@ type Options = Record<string, string | boolean | undefined>;
 const str = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
 async function writeOut(dir: string, title: string, rows: Rows, analysis: Analysis['estimate'], document: unknown): Promise<void> {
-  await writeFileAtomic(path.join(dir, 'bench-rtl.json'), `${JSON.stringify(document, null, 2)}\n`);
-  await writeFileAtomic(path.join(dir, 'bench-rtl.html'), renderPage(analysisPage(title, rows, analysis, document)));
+  await writeFileAtomic(path.join(dir, 'bench-rtl.json'), `${JSON.stringify(document, null, 2)}\n`, { createDirs: true });
+  await writeFileAtomic(path.join(dir, 'bench-rtl.html'), renderPage(analysisPage(title, rows, analysis, document)), { createDirs: true });
 }
 
 export async function runBenchRtlAnalyzeCommand(options: Options): Promise<number> {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ArchibaldError, formatIssues } from '../../errors.js';
-import { startProcess } from '../../system/processes.js';
-import { run } from '../../system/run.js';
+import { hostSystem } from '../../system/index.js';
 import { parseIodelay, settledReading, type IodelayReading } from './iodelay.js';
-import { JACK_CLIENT_PY } from './jack-client.js';
+import { JACK_CLIENT_PY } from '../../jack/loopback-client.js';
+import { parseJson } from '../../result.js';
 
 const ClientReport = z.union([
   z.object({ error: z.string() }),
@@ -55,7 +55,7 @@ export async function captureJack(stimulus: Float32Array, tailFrames: number, lo
     const out = loop.selfLoop ? '@self' : (loop.playback ?? '-');
     const input = loop.selfLoop ? '@self' : (loop.capture ?? '-');
     const seconds = (stimulus.length + tailFrames) / rateHint;
-    const result = await run(['python3', '-c', JACK_CLIENT_PY, stimulusFile, recordingFile, String(tailFrames), out, input, CLIENT_NAME], {
+    const result = await hostSystem().run(['python3', '-c', JACK_CLIENT_PY, stimulusFile, recordingFile, String(tailFrames), out, input, CLIENT_NAME], {
       timeoutMs: Math.round(15_000 + seconds * 4000),
       ...(loop.env === undefined ? {} : { env: loop.env }),
     });
@@ -63,13 +63,9 @@ export async function captureJack(stimulus: Float32Array, tailFrames: number, lo
       throw new ArchibaldError('TOOL_MISSING', 'python3 is not installed; the JACK measurement client needs it', { suggestion: 'install python3 (NixOS: it is in archibald.audio.packages)' });
     }
     const lastLine = result.stdout.trim().split('\n').pop() ?? '';
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(lastLine);
-    } catch {
-      throw new ArchibaldError('TOOL_FAILED', `the JACK measurement client failed: ${result.ok ? 'no report' : result.message}`);
-    }
-    const report = ClientReport.safeParse(parsed);
+    const json = parseJson(lastLine);
+    if (!json.ok) throw new ArchibaldError('TOOL_FAILED', `the JACK measurement client failed: ${result.ok ? 'no report' : result.message}`);
+    const report = ClientReport.safeParse(json.value);
     if (!report.success) throw new ArchibaldError('TOOL_FAILED', `the JACK measurement client's report is malformed: ${formatIssues(report.error.issues)}`);
     if ('error' in report.data) throw new ArchibaldError('TOOL_FAILED', `JACK: ${report.data.error}`);
     const bytes = await readFile(recordingFile);
@@ -97,7 +93,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function runIodelay(loop: { selfLoop: boolean; playback: string; capture: string; env?: NodeJS.ProcessEnv }, timeoutMs = 6000): Promise<{ reading: IodelayReading | null; readings: IodelayReading[]; output: string }> {
   const env = loop.env ?? process.env;
-  const child = startProcess(['stdbuf', '-oL', 'jack_iodelay'], { env });
+  const child = hostSystem().start(['stdbuf', '-oL', 'jack_iodelay'], { env });
   try {
     const links = loop.selfLoop
       ? [['jack_delay:out', 'jack_delay:in']]
@@ -108,7 +104,7 @@ export async function runIodelay(loop: { selfLoop: boolean; playback: string; ca
     const deadline = Date.now() + timeoutMs;
     for (const [from, to] of links) {
       for (;;) {
-        const linked = await run(['jack_connect', from as string, to as string], { timeoutMs: 2000, env });
+        const linked = await hostSystem().run(['jack_connect', from as string, to as string], { timeoutMs: 2000, env });
         if (linked.ok) break;
         if (!child.isRunning()) throw new ArchibaldError('TOOL_FAILED', `jack_iodelay exited: ${child.output().stderr.trim().split('\n').pop() ?? ''}`);
         if (Date.now() > deadline) throw new ArchibaldError('TOOL_FAILED', `could not connect ${from} -> ${to}: ${linked.message}`);

@@ -10,11 +10,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArchibaldError } from '../../errors.js';
-import { startProcess, type ManagedProcess } from '../../system/processes.js';
-import { run } from '../../system/run.js';
+import { hostSystem, type ManagedProcess } from '../../system/index.js';
 import { padded } from './stimulus.js';
 import { decodeWav, encodeWavFloat32 } from './wav.js';
-import { parsePwMetadata, pipewireClock } from '../../doctor/parse/pipewire.js';
+import { parsePwMetadata, pipewireClock } from '../../pipewire/dump.js';
 
 export interface PipewireLoop {
   /** node.name of the sink to play into (default: the default sink). */
@@ -41,7 +40,7 @@ const RATE = 48_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function ports(direction: '-o' | '-i', env: NodeJS.ProcessEnv | undefined): Promise<string[]> {
-  const listed = await run(['pw-link', direction], { timeoutMs: 3000, ...(env === undefined ? {} : { env }) });
+  const listed = await hostSystem().run(['pw-link', direction], { timeoutMs: 3000, ...(env === undefined ? {} : { env }) });
   if (!listed.ok) throw new ArchibaldError(listed.reason === 'not-found' ? 'TOOL_MISSING' : 'TOOL_FAILED', `pw-link: ${listed.message}`);
   return listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
 }
@@ -58,7 +57,7 @@ async function waitForPort(direction: '-o' | '-i', prefix: string, env: NodeJS.P
 }
 
 async function link(from: string, to: string, env: NodeJS.ProcessEnv | undefined): Promise<void> {
-  const linked = await run(['pw-link', from, to], { timeoutMs: 3000, ...(env === undefined ? {} : { env }) });
+  const linked = await hostSystem().run(['pw-link', from, to], { timeoutMs: 3000, ...(env === undefined ? {} : { env }) });
   if (!linked.ok) throw new ArchibaldError('TOOL_FAILED', `pw-link ${from} ${to}: ${linked.message}`);
 }
 
@@ -82,11 +81,11 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
     // pw-cat asks for 100 ms (node.latency 4096 at 48 kHz) unless told otherwise, and the graph then
     // runs at that quantum whatever is configured; ask for the configured quantum instead, as a
     // low-latency application would.
-    const metadata = await run(['pw-metadata', '-n', 'settings', '0'], { timeoutMs: 3000, ...envOption });
+    const metadata = await hostSystem().run(['pw-metadata', '-n', 'settings', '0'], { timeoutMs: 3000, ...envOption });
     if (!metadata.ok && metadata.reason === 'not-found') throw new ArchibaldError('TOOL_MISSING', 'pw-metadata is not installed (PipeWire tools)');
     const quantum = loop.quantum ?? (metadata.ok ? parseQuantum(metadata.stdout) : null);
     const latency = quantum === null ? [] : ['--latency', String(quantum)];
-    const recorder = startProcess(['pw-record', '-P', `{ node.autoconnect = false node.name = ${RECORDER} }`, '--rate', String(RATE), '--channels', '2', '--format', 'f32', ...latency, recordingFile], envOption);
+    const recorder = hostSystem().start(['pw-record', '-P', `{ node.autoconnect = false node.name = ${RECORDER} }`, '--rate', String(RATE), '--channels', '2', '--format', 'f32', ...latency, recordingFile], envOption);
     children.push(recorder);
     const referenceIn = await waitForPort('-i', `${RECORDER}:input_FL`, env, recorder);
     const returnIn = await waitForPort('-i', `${RECORDER}:input_FR`, env, recorder);
@@ -99,7 +98,7 @@ export async function capturePipewire(stimulus: Float32Array, loop: PipewireLoop
       returnPort = await waitForPort('-o', `${loop.source}:`, env, recorder);
     }
     await link(returnPort, returnIn, env);
-    const player = startProcess(['pw-play', ...(sink === null ? [] : ['--target', sink]), '-P', `{ node.name = ${PLAYER} }`, ...latency, stimulusFile], envOption);
+    const player = hostSystem().start(['pw-play', ...(sink === null ? [] : ['--target', sink]), '-P', `{ node.name = ${PLAYER} }`, ...latency, stimulusFile], envOption);
     children.push(player);
     const referenceOut = await waitForPort('-o', `${PLAYER}:output_`, env, player);
     await link(referenceOut, referenceIn, env);

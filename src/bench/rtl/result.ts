@@ -3,7 +3,7 @@
  * the HTML page description. The command files only read, write and print.
  */
 import { inputError } from '../../errors.js';
-import type { PageSpec } from '../../report/html.js';
+import type { PageSpec } from '../../html/page.js';
 import { estimateDelay, type DelayEstimate } from './analyze.js';
 import type { Wav } from './wav.js';
 

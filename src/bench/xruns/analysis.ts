@@ -3,7 +3,7 @@
  * counter, with the time each one was first seen), late wake-ups and DSP load. Pure and
  * incremental, so the live monitor and the bench share it and memory stays bounded.
  */
-import type { ProfilerPoint } from './protocol.js';
+import type { ProfilerPoint } from '../../pipewire/protocol.js';
 
 /** A driver woke this much later than one period after the previous wake-up (reported, not counted as an xrun). */
 const LATE_FACTOR = 1.5;

@@ -3,11 +3,10 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { ArchibaldError } from '../../errors.js';
 import { colours, printJson, useColour, wantProgress } from '../../output.js';
-import { escapeHtml, renderPage } from '../../report/html.js';
-import { hostSystem, type System } from '../../system/index.js';
-import { saveResult, writeFileAtomic } from '../../system/state.js';
+import { escapeHtml, renderPage } from '../../html/page.js';
+import { hostSystem, saveResult, writeFileAtomic, type System } from '../../system/index.js';
 import { startGraphMonitor, type GraphMonitor } from './monitor.js';
-import { parseProcStatCpu } from './procstat.js';
+import { parseProcStatCpu } from '../../linux/procstat.js';
 import { buildReport, pageSpec, renderHuman, type BenchXrunsReport, type TimelinePoint } from './report.js';
 import { parseSettings, type XrunsSettings } from './settings.js';
 
@@ -144,8 +143,8 @@ async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: Sys
 
 async function writeOut(dir: string, report: BenchXrunsReport): Promise<string> {
   const html = path.join(dir, 'bench-xruns.html');
-  await writeFileAtomic(path.join(dir, 'bench-xruns.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)));
+  await writeFileAtomic(path.join(dir, 'bench-xruns.json'), `${JSON.stringify(report, null, 2)}\n`, { createDirs: true });
+  await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)), { createDirs: true });
   return html;
 }
 

@@ -1,11 +1,11 @@
 /**
  * Adapter: watches a running jackd through a tiny JACK client (Python's ctypes over libjack, so no
  * compiler and no native Node module). It registers the server's xrun callback, prints one line
- * per xrun and one load line per interval, and sleeps in between. Started with startProcess:
+ * per xrun and one load line per interval, and sleeps in between. Started with System.start:
  * its own process group, stopped by pid.
  */
 import { ArchibaldError } from '../../errors.js';
-import { startProcess, type ManagedProcess } from '../../system/processes.js';
+import { hostSystem, type ManagedProcess } from '../../system/index.js';
 import { parseJackLine, type JackLine } from './jack.js';
 
 export const JACK_WATCHER_SOURCE = String.raw`
@@ -63,7 +63,7 @@ export interface JackConnection {
 const START_TIMEOUT_MS = 5000;
 
 export async function connectJack(options: { env: NodeJS.ProcessEnv; intervalMs: number; onLine: (line: JackLine) => void }): Promise<JackConnection> {
-  const child: ManagedProcess = startProcess(['python3', '-c', JACK_WATCHER_SOURCE, String(options.intervalMs / 1000)], { env: options.env, maxOutputBytes: 64 * 1024 });
+  const child: ManagedProcess = hostSystem().start(['python3', '-c', JACK_WATCHER_SOURCE, String(options.intervalMs / 1000)], { env: options.env, maxOutputBytes: 64 * 1024 });
   let malformed = 0;
   let stopping = false;
   let resolveReady!: () => void;

@@ -103,7 +103,7 @@ interface Source {
 }
 
 async function pipewireSource(env: NodeJS.ProcessEnv): Promise<Source> {
-  const { connectProfiler } = await import('./pipewire-source.js');
+  const { connectProfiler } = await import('../../pipewire/profiler-socket.js');
   const accumulator = new XrunAccumulator();
   const connection = await connectProfiler({
     env,

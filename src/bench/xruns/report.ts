@@ -2,7 +2,7 @@
  * The `bench xruns` result: its JSON document, verdict, human summary and HTML page. Pure: the
  * command gathers the numbers, this decides and formats.
  */
-import type { ChartSpec, PageSpec } from '../../report/html.js';
+import type { ChartSpec, PageSpec } from '../../html/page.js';
 import { xrunPercent, type SessionTotals } from './analysis.js';
 
 export interface TimelinePoint {

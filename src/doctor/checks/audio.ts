@@ -2,7 +2,7 @@
 import type { CheckDefinition, Facts } from '../types.js';
 import type { ProcStat } from '../parse/proc.js';
 import { fix, maybe, need } from './judge.js';
-import { pipewireClock } from '../parse/pipewire.js';
+import { pipewireClock } from '../../pipewire/dump.js';
 
 const running = (processes: readonly ProcStat[], ...names: string[]): ProcStat | undefined => processes.find((process) => names.includes(process.comm));
 

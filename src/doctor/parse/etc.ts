@@ -1,5 +1,5 @@
 /** Configuration files under /etc: os-release, passwd, group, limits.conf, PAM, modprobe.d, udev rules. */
-import { hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+import { hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
 import type { LimitValue } from './proc.js';
 
 /** os-release(5): KEY=value with optional shell quoting. */

@@ -1,5 +1,5 @@
 /** /proc/interrupts: which devices hang off which IRQ line. */
-import { hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+import { hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
 
 export interface IrqLine {
   irq: number;

@@ -1,5 +1,5 @@
 /** Kernel command line and kernel build configuration. */
-import { excerpt, hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+import { excerpt, hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
 
 export interface KernelParam {
   key: string;

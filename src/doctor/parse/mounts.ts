@@ -1,6 +1,6 @@
 /** /proc/mounts and /proc/swaps. */
-import { hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
-import { unescapeMountField } from '../../system/mount-field.js';
+import { hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
+import { unescapeMountField } from '../../linux/mount-field.js';
 
 export interface Mount {
   source: string;

@@ -1,5 +1,5 @@
 /** Per-process files: /proc/<pid>/stat, /proc/<pid>/status, /proc/<pid>/limits. */
-import { hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+import { hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
 
 export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_FIFO', 'SCHED_RR', 'SCHED_BATCH', 'SCHED_ISO', 'SCHED_IDLE', 'SCHED_DEADLINE', 'SCHED_EXT'] as const;
 

@@ -1,6 +1,6 @@
 /** Single values from sysfs and procfs. */
-import { parseCpuList } from '../../system/cpulist.js';
-import { excerpt, hasBinaryNoise, malformed, parsed, type Parsed } from './result.js';
+import { parseCpuList } from '../../linux/cpulist.js';
+import { excerpt, hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
 
 export function parseInteger(text: string): Parsed<number> {
   const trimmed = text.trim();

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { decodePod, PodBuilder } from '../../../src/bench/xruns/pod.js';
+import { decodePod, PodBuilder } from '../../../src/pipewire/pod.js';
 import {
   MessageFramer,
   PROFILER_INTERFACE,
@@ -21,10 +21,10 @@ import {
   profilePoints,
   type Message,
   type ProfilerPoint,
-} from '../../../src/bench/xruns/protocol.js';
+} from '../../../src/pipewire/protocol.js';
 import { XrunAccumulator, xrunPercent } from '../../../src/bench/xruns/analysis.js';
 import { JackSession, framesBetween, parseJackLine } from '../../../src/bench/xruns/jack.js';
-import { parseProcStatCpu } from '../../../src/bench/xruns/procstat.js';
+import { parseProcStatCpu } from '../../../src/linux/procstat.js';
 import { parseSettings } from '../../../src/bench/xruns/settings.js';
 import { buildReport, pageSpec, renderHuman, xrunsPerSecond } from '../../../src/bench/xruns/report.js';
 import { ArchibaldError } from '../../../src/errors.js';

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { JobSnapshot } from '../../jobs.js';
-import { numberField, rtHistogram, rtThreads, xrunEvents, xrunsTimeline } from '../../../report/bench-data.js';
+import { numberField, rtHistogram, rtThreads, xrunEvents, xrunsTimeline } from '../../../bench/contract.js';
 import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
 import { BackendSelect, type Backend } from '../backend-select.js';
 import { Plot } from '../chart.js';

@@ -1,6 +1,6 @@
 /** Latency: the model for the current profile, what-if sliders, and the measured figure if any. */
 import { useEffect, useState } from 'preact/hooks';
-import { STANDARD_RATES } from '../../../profile/schema.js';
+import { STANDARD_RATES } from '../../../profile/contract.js';
 import { errorText, getJson } from '../api.js';
 
 interface Stage {

@@ -4,10 +4,8 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { profileSchema } from '../../../profile/schema.js';
 import type { JobSnapshot } from '../../jobs.js';
-import { diffProfiles, type Json } from '../../../profile/edit.js';
-import { formatIssue } from '../../../profile/messages.js';
+import { diffProfiles, formatIssue, profileSchema, type Json } from '../../../profile/contract.js';
 import { ApiError, errorText, getJson, postJson } from '../api.js';
 import { buildCandidate, formSpec, initialRaw, type FieldSpec, type RawValue } from '../profile-form.js';
 

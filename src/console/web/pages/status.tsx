@@ -1,6 +1,6 @@
 /** Status: the doctor's results, grouped, each fix as copyable Nix, with a re-run button. */
 import { useEffect, useState } from 'preact/hooks';
-import type { GroupedDoctor } from '../../doctor-data.js';
+import type { GroupedDoctor } from '../../../doctor/index.js';
 import { errorText, getJson, postJson } from '../api.js';
 
 type Check = GroupedDoctor['report']['checks'][number];

@@ -1,7 +1,7 @@
 /** A doctor run with each check's group, the shape the Status page and the report display. */
-import { doctorReport } from '../doctor/command.js';
-import { GROUPS } from '../doctor/types.js';
-import type { DoctorReport } from '../doctor/schema.js';
+import { doctorReport } from './command.js';
+import { GROUPS } from './types.js';
+import type { DoctorReport } from './schema.js';
 
 export interface GroupedDoctor {
   report: DoctorReport;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseCpuList } from '../../src/system/cpulist.js';
+import { parseCpuList } from '../../src/linux/cpulist.js';
 
 test('kernel CPU lists: ranges, singles, isolcpus flags, empty lists and bad input', () => {
   assert.deepEqual(parseCpuList('0-3,8,10-11\n'), { ok: true, cpus: [0, 1, 2, 3, 8, 10, 11] });

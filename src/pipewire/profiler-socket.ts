@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import { ArchibaldError } from '../../errors.js';
+import { ArchibaldError } from '../errors.js';
 import {
   MessageFramer,
   nextReadDelayMs,

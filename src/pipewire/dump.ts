@@ -1,5 +1,5 @@
 /** PipeWire's own reports: `pw-metadata -n settings` and `pw-dump`. */
-import { malformed, parsed, type Parsed } from './result.js';
+import { malformed, parseJson, parsed, type Parsed } from '../result.js';
 
 /** `update: id:0 key:'clock.quantum' value:'1024' type:''` → { 'clock.quantum': '1024' } (subject 0 only). */
 export function parsePwMetadata(text: string): Parsed<Record<string, string>> {
@@ -45,12 +45,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** pw-dump prints a JSON array of objects; only nodes matter here. Unknown shapes are skipped, not trusted. */
 export function parsePwDump(text: string): Parsed<PwNode[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return malformed(`pw-dump output is not JSON: ${(error as Error).message}`);
-  }
+  const json = parseJson(text);
+  if (!json.ok) return malformed(`pw-dump output is not JSON: ${json.error}`);
+  const data = json.value;
   if (!Array.isArray(data)) return malformed('pw-dump output is not a JSON array');
   const nodes: PwNode[] = [];
   for (const object of data) {
