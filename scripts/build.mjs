@@ -1,7 +1,7 @@
 // Bundles the CLI (and the console's front end) with esbuild-wasm: pure JavaScript/WebAssembly,
 // so the same build runs unpatched inside the Nix sandbox where npm's native binaries do not.
 import { build } from 'esbuild-wasm';
-import { rmSync, existsSync, renameSync } from 'node:fs';
+import { rmSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -30,12 +30,26 @@ await build({
   banner: { js: "import { createRequire as __archibaldRequire } from 'node:module'; const require = __archibaldRequire(import.meta.url);" },
 });
 
+/**
+ * zod's namespace re-exports every locale (`z.locales`), which esbuild cannot tree-shake: they were
+ * most of the console bundle. The pages speak English only, so the locale index resolves to `en`.
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      loader: 'js',
+    }));
+  },
+};
+
 // Front-end bundles: every src/console/web/*.entry.ts(x) becomes dist/web/<name>.js (browser target).
 const webDir = path.join(root, 'src/console/web');
 if (existsSync(webDir)) {
   const entries = (await readdir(webDir)).filter((f) => /\.entry\.tsx?$/.test(f));
   if (entries.length > 0) {
-    await build({
+    const web = await build({
       absWorkingDir: root,
       entryPoints: Object.fromEntries(entries.map((f) => [f.replace(/\.entry\.tsx?$/, ''), path.join('src/console/web', f)])),
       outdir: path.join(dist, 'web'),
@@ -48,7 +62,11 @@ if (existsSync(webDir)) {
       jsxImportSource: 'preact',
       loader: { '.css': 'css' },
       logLevel: 'warning',
+      plugins: [englishOnlyZod],
+      // Kept beside the bundle so test/console/bundle-size.test.ts can say what grew.
+      metafile: true,
     });
+    writeFileSync(path.join(dist, 'web.meta.json'), JSON.stringify(web.metafile));
   }
 }
 
