@@ -183,6 +183,8 @@ test('under --load full with an unreachable target: exit 1, a human table, stres
   assert.match(result.stdout, /100 % CPU load/);
   assert.match(result.stdout, /│ all\s+│/);
   assert.match(result.stdout, /FAIL: max \d+ µs > target 1 µs/);
+  // Issue 13 item 5: without a final newline the shell prompt joins the last line.
+  assert.ok(result.stdout.endsWith('\n'), `text output ends with a newline: ${JSON.stringify(result.stdout.slice(-40))}`);
   assert.deepEqual(benchChildren(await markedProcesses(run.marker, run.sessions)), []);
 });
 
@@ -252,4 +254,6 @@ test('at a terminal: a progress bar with elapsed time and the running max on std
   assert.match(screen, /cyclictest \[[^\]]*\] [0-2]\/2 s \| max (\d+|-) µs \(target 1\)/);
   assert.match(screen, /cyclictest \[[^\]]*\] [0-2]\/2 s \| max \d+ µs/, 'the running max reached the bar');
   assert.match(screen, /│ all\s+│/);
+  // The pty turns "\n" into "\r\n"; the last thing on the screen must be a line end, or the prompt joins it.
+  assert.ok(screen.endsWith('\r\n'), `the screen ends with a line end: ${JSON.stringify(screen.slice(-40))}`);
 });
