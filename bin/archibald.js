@@ -2,6 +2,9 @@
 // Thin launcher: everything lives in the bundled dist/cli.js, each command loaded on demand.
 import module from 'node:module';
 
+// V8 code cache for the bundle. Node 22.1+ only (on node 20 this is undefined, so a no-op); the
+// cache goes to $TMPDIR/node-compile-cache, which stays writable when the package sits in the
+// read-only Nix store.
 module.enableCompileCache?.();
 // `archibald doctor` has a start-up budget: its own entry skips commander and the other commands.
 const args = process.argv.slice(2);
