@@ -176,18 +176,23 @@ test('a failing toolkit fails the Calamares job with its last lines', async (t) 
   assert.deepEqual(outcome.result, ['ArchibaldOS could not be installed', 'archibald: answers: hostname: hostname must be 1-63 letters']);
 });
 
-test('job and real toolkit together: Calamares answers become the installed flake tree', async (t) => {
-  if (!needTools(t, ['python3'])) return;
+/** The real toolkit behind the job, with only what this machine lacks supplied by flags: the hardware scan and the ISO pin. */
+async function realToolkit(t: TestContext): Promise<{ root: string; fake: Awaited<ReturnType<typeof fakeTools>> }> {
   const dir = await tempDir(t, 'calamares-e2e');
   const root = path.join(dir, 'target');
   await mkdir(root);
   const hardware = path.join(dir, 'hardware.nix');
   await writeFile(hardware, HARDWARE_STUB);
   const source = await writeJson(dir, 'source.json', SOURCE);
-  // Only the parts this machine lacks are supplied by flags: the hardware scan and the ISO pin.
   const fake = await fakeTools(t, {
     archibald: `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@" --no-install --hardware-config ${JSON.stringify(hardware)} --source-file ${JSON.stringify(source)} --state-version 25.11`,
   });
+  return { root, fake };
+}
+
+test('job and real toolkit together: Calamares answers become the installed flake tree', async (t) => {
+  if (!needTools(t, ['python3'])) return;
+  const { root, fake } = await realToolkit(t);
   const gs = globalStorage(root);
   const outcome = await runJob(t, gs, fake.env, {});
   assert.equal(outcome.result, null, outcome.stdout);
@@ -196,4 +201,25 @@ test('job and real toolkit together: Calamares answers become the installed flak
   assert.ok(validated.ok);
   assert.equal(await readFile(path.join(root, 'etc/nixos/configuration.nix'), 'utf8'), renderConfiguration(validated.value, '25.11'));
   assert.equal(await readFile(path.join(root, 'etc/nixos/hardware-configuration.nix'), 'utf8'), HARDWARE_STUB);
+});
+
+test('the profile page choice (packagechooser_audioprofile) wins over the build-time default', async (t) => {
+  if (!needTools(t, ['python3'])) return;
+  const copies = await tempDir(t, 'answers-copy');
+  const fake = await fakeTools(t, { archibald: `cp "$6" ${JSON.stringify(path.join(copies, 'answers.json'))}` });
+  const gs = { ...globalStorage('/mnt'), packagechooser_audioprofile: 'live' };
+  assert.equal((await runJob(t, gs, fake.env, { profile: 'studio' })).result, null);
+  assert.equal((JSON.parse(await readFile(path.join(copies, 'answers.json'), 'utf8')) as { profile: string }).profile, 'live');
+  // A page that stored nothing (or an empty choice) leaves the build-time default.
+  assert.equal((await runJob(t, { ...gs, packagechooser_audioprofile: '' }, fake.env, { profile: 'studio' })).result, null);
+  assert.equal((JSON.parse(await readFile(path.join(copies, 'answers.json'), 'utf8')) as { profile: string }).profile, 'studio');
+});
+
+test('job and real toolkit: the profile chosen on the page becomes /etc/nixos/profile.json', async (t) => {
+  if (!needTools(t, ['python3'])) return;
+  const { root, fake } = await realToolkit(t);
+  const outcome = await runJob(t, { ...globalStorage(root), packagechooser_audioprofile: 'live' }, fake.env, { profile: 'default' });
+  assert.equal(outcome.result, null, outcome.stdout);
+  assert.equal(await readFile(path.join(root, 'etc/nixos/profile.json'), 'utf8'), await readFile(path.join(REPO, 'profiles/live.json'), 'utf8'));
+  assert.match(await readFile(path.join(root, 'etc/nixos/configuration.nix'), 'utf8'), /archibald\.audio\.profile = \.\/profile\.json;/);
 });

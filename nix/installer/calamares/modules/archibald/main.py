@@ -17,6 +17,8 @@ import libcalamares
 # run from the source tree, PATH decides.
 ARCHIBALD = "@archibald@"
 LUKS = ("luks", "luks2")
+# Global storage key of the profile page (packagechooser@audioprofile, method legacy): the chosen id.
+PROFILE_PAGE_KEY = "packagechooser_audioprofile"
 
 
 def pretty_name():
@@ -32,6 +34,12 @@ def toolkit():
 def without_charset(value):
     """Calamares stores locales as "en_US.UTF-8/UTF-8"; NixOS wants "en_US.UTF-8"."""
     return value.split("/")[0] if value else value
+
+
+def chosen_profile(gs, configuration):
+    """The profile page's choice; the build-time default when the page left nothing."""
+    picked = (gs.value(PROFILE_PAGE_KEY) or "").split(",")[0].strip()
+    return picked or configuration.get("profile", "default")
 
 
 def answers_from(gs, configuration):
@@ -70,7 +78,7 @@ def answers_from(gs, configuration):
         ],
         "firmware": firmware,
         "bootDevice": boot_loader.get("installPath") if firmware == "bios" else None,
-        "profile": configuration.get("profile", "default"),
+        "profile": chosen_profile(gs, configuration),
         "autoLogin": gs.value("autoLoginUser") is not None,
     }
 
