@@ -155,6 +155,9 @@ export async function runInstallCommand(options: Options): Promise<number> {
       luks: options.luks === true,
       firmware,
       bootDevice: firmware === 'bios' ? disk : null,
+      // disko's layout always gives /boot its own plain partition (the ESP), so GRUB reads it on BIOS
+      // and only the initrd unlocks the root.
+      bootPartition: 'plain',
       profile: str(options, 'profile'),
     },
     'install options',
@@ -222,10 +225,6 @@ export async function runFinalizeCommand(options: Options): Promise<number> {
   const parsed = parseAnswers(await readInputFile(system, answersFile, 'answers file', 64 * 1024), answersFile);
   if (!parsed.ok) throw new ArchibaldError('BAD_INPUT', parsed.message);
   const answers = parsed.value;
-  if (answers.firmware === 'bios' && answers.luks) {
-    // The stock job sets up GRUB cryptodisk with a keyfile in /boot for this case; we do not (yet).
-    throw refused('BIOS with an encrypted root is not supported by the ArchibaldOS installer', 'boot the installer in UEFI mode, or install without encryption');
-  }
   if (install && !dryRun && !isRoot()) throw refused('finalize must run as root to run nixos-install', 'run it with sudo, or pass --no-install');
   const rootDir = await system.files.readDir(root);
   if (!rootDir.ok) throw refused(`--root ${root} is not a directory: ${rootDir.message}`);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { needCondition, needTools } from '../helpers/tools.js';
-import { BIN, REPO, REV, SOURCE, runCli, tempDir } from './helpers.js';
+import { BIN, REPO, REV, SOURCE, nixpkgsLib, runCli, tempDir } from './helpers.js';
 
 const MODULE = path.join(REPO, 'nix/modules/installer.nix');
 const HARNESS = path.join(REPO, 'test/installer/fixtures/module-eval.nix');
@@ -30,22 +30,6 @@ test('installer.nix parses and declares its options typed and described', (t) =>
     'artwork', 'calamaresExtensions', 'disko', 'enable', 'profile', 'source', 'storeContents', 'toolkit',
   ].map((name) => ({ hasDescription: true, hasType: true, path: `archibald.installer.${name}` })));
 });
-
-/** nixpkgs' lib: $ARCHIBALD_NIXPKGS_LIB, <nixpkgs/lib> on NIX_PATH, or a local nixpkgs.lib mirror. */
-async function nixpkgsLib(t: TestContext): Promise<string | null> {
-  const fromEnv = process.env.ARCHIBALD_NIXPKGS_LIB;
-  if (fromEnv !== undefined && existsSync(path.join(fromEnv, 'default.nix'))) return fromEnv;
-  const nixPath = nixEval('toString <nixpkgs/lib>');
-  if (nixPath.ok && typeof nixPath.value === 'string' && existsSync(path.join(nixPath.value, 'default.nix'))) return nixPath.value;
-  const mirror = '/work/.mirror/nix-community+nixpkgs.lib/repo';
-  if (existsSync(mirror)) {
-    const dir = await tempDir(t, 'nixpkgs-lib');
-    const archive = spawnSync('sh', ['-c', 'git --git-dir="$1" archive HEAD lib | tar -x -C "$2"', 'sh', mirror, dir]);
-    if (archive.status === 0 && existsSync(path.join(dir, 'lib/default.nix'))) return path.join(dir, 'lib');
-  }
-  return null;
-}
-
 interface Evaluated {
   warnings: string[];
   etc: Record<string, string>;
