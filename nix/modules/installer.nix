@@ -46,6 +46,9 @@ let
         install -Dm644 ${calamaresDir}/config/modules/welcome.conf "$conf/modules/welcome.conf"
         install -Dm644 ${calamaresDir}/config/modules/archibald.conf "$conf/modules/archibald.conf"
         substituteInPlace "$conf/modules/archibald.conf" --replace-fail '@profile@' ${lib.escapeShellArg cfg.profile}
+        # The profile page: the toolkit lists its bundled profiles with the modelled round trip of
+        # each, the same list `archibald install --profile` accepts, so the two installers agree.
+        ${lib.getExe cfg.toolkit} install --list-profiles --calamares-page --profile ${lib.escapeShellArg cfg.profile} > "$conf/modules/audioprofile.conf"
 
         job=$out/lib/calamares/modules/archibald
         install -Dm644 ${calamaresDir}/modules/archibald/module.desc "$job/module.desc"
@@ -98,8 +101,12 @@ in
     profile = mkOption {
       type = types.strMatching "[a-z][a-z0-9-]{0,31}";
       default = "default";
-      example = "live-sound";
-      description = "The audio profile (profiles/<name>.json of the toolkit) a graphical install copies to /etc/nixos/profile.json.";
+      example = "live";
+      description = ''
+        The audio profile (profiles/<name>.json of the toolkit) preselected on the installer's
+        profile page, and the one a graphical install copies to /etc/nixos/profile.json when the
+        page leaves no choice. Must be a bundled profile: the ISO build fails otherwise.
+      '';
     };
 
     source = mkOption {

@@ -32,6 +32,17 @@ export const LC_KEYS = [
   'LC_TELEPHONE', 'LC_TIME',
 ] as const;
 
+/** Where the Calamares job enrols the initrd's key file (as calamares-nixos-extensions' nixos job does). */
+export const GRUB_KEY_FILE = '/boot/crypto_keyfile.bin';
+
+/**
+ * On BIOS, GRUB must read /boot before anything is unlocked: that needs cryptodisk when /boot is
+ * its own encrypted partition, or lives inside an encrypted root. UEFI boots from the plain ESP.
+ */
+export function bootIsEncrypted(answers: { firmware: 'efi' | 'bios'; luks: boolean; bootPartition: 'none' | 'plain' | 'encrypted' }): boolean {
+  return answers.firmware === 'bios' && (answers.bootPartition === 'encrypted' || (answers.luks && answers.bootPartition === 'none'));
+}
+
 const locale = z.string().regex(LOCALE_PATTERN, { error: (i) => `not a locale name such as en_US.UTF-8 (got ${JSON.stringify(i.input)})` });
 
 export const answersSchema = z
@@ -77,6 +88,25 @@ export const answersSchema = z
       .default([]),
     firmware: z.enum(['efi', 'bios'], { error: 'firmware must be "efi" or "bios"' }),
     bootDevice: z.string().regex(DEVICE_PATTERN, { error: 'bootDevice must be a /dev/ path' }).nullable().default(null),
+    /**
+     * /boot as Calamares (or disko) laid it out: inside the root file system, its own plain
+     * partition (every ESP), or its own encrypted one. On BIOS, GRUB reads /boot before anything
+     * is unlocked, which decides whether it must unlock LUKS itself.
+     */
+    bootPartition: z.enum(['none', 'plain', 'encrypted'], { error: 'bootPartition must be "none", "plain" or "encrypted"' }).default('none'),
+    /**
+     * BIOS with /boot encrypted: GRUB unlocks it (cryptodisk) and the initrd unlocks these devices
+     * with a key file instead of asking again. The Calamares job enrols the key file, because only
+     * Calamares holds the passphrases; the answers name the devices, never a secret.
+     */
+    grubCryptodisk: z
+      .object({
+        keyFile: z.literal(GRUB_KEY_FILE, { error: `grubCryptodisk.keyFile must be ${GRUB_KEY_FILE}` }),
+        devices: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'grubCryptodisk.devices[] must be device-mapper names' })).min(1).max(16),
+      })
+      .strict()
+      .nullable()
+      .default(null),
     profile: z.string().regex(PROFILE_NAME_PATTERN, { error: (i) => `profile must be a profile name such as "default" (got ${JSON.stringify(i.input)})` }),
     autoLogin: z.boolean().default(false),
     stateVersion: z.string().regex(/^\d{2}\.\d{2}$/, { error: 'stateVersion must look like "25.11"' }).nullable().default(null),
@@ -85,6 +115,18 @@ export const answersSchema = z
   .superRefine((answers, ctx) => {
     if (answers.firmware === 'bios' && answers.bootDevice === null) {
       ctx.addIssue({ code: 'custom', path: ['bootDevice'], message: 'a BIOS install needs bootDevice (the disk GRUB is written to)' });
+    }
+    const grubUnlocks = bootIsEncrypted(answers);
+    if (grubUnlocks && answers.grubCryptodisk === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grubCryptodisk'],
+        message:
+          'BIOS with /boot on an encrypted partition needs GRUB to unlock it with an enrolled key file (grubCryptodisk); give /boot its own unencrypted partition instead, or boot in UEFI mode',
+      });
+    }
+    if (!grubUnlocks && answers.grubCryptodisk !== null) {
+      ctx.addIssue({ code: 'custom', path: ['grubCryptodisk'], message: 'grubCryptodisk is only for BIOS installs whose /boot is encrypted' });
     }
   });
 

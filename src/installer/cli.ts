@@ -23,6 +23,8 @@ export function registerInstaller(program: Command): void {
     .option('--state-version <release>', 'system.stateVersion (default: from nixos-version)')
     .option('--mount-point <dir>', 'where disko mounts the new system', '/mnt')
     .option('--work-dir <dir>', 'where the disko layout is written before partitioning', '/tmp/archibald-install')
+    .option('--list-profiles', 'list the audio profiles an install can use, with their modelled round trip, and exit')
+    .option('--calamares-page', 'with --list-profiles: print the Calamares profile page (packagechooser config) instead')
     .option('--dry-run', 'print every file and command, touch nothing')
     .option('--yes', 'do not ask before erasing the disk')
     .option('--json', 'print the plan (and the result) as one JSON document')

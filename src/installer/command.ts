@@ -13,6 +13,7 @@ import { applyPlan } from './apply.js';
 import { describeDisk, judgeDisk } from './disk.js';
 import { describePlan, planFinalize, planHeadless, type Plan } from './plan.js';
 import { probeDisk } from './probe.js';
+import { describeProfileList, listProfiles, renderCalamaresPage, type BundledProfile } from './profiles.js';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -62,6 +63,39 @@ async function loadProfileText(system: System, name: string): Promise<string> {
   return result.text;
 }
 
+/** Every bundled profile (profiles/*.json but the JSON Schema), each validated. */
+async function loadBundledProfiles(system: System): Promise<BundledProfile[]> {
+  const dir = bundledProfilesDir();
+  const listing = await system.files.readDir(dir);
+  if (!listing.ok) throw new ArchibaldError('NOT_FOUND', `cannot list the bundled profiles in ${dir}: ${listing.message}`);
+  const ids = listing.entries.filter((name) => name.endsWith('.json') && PROFILE_NAME_PATTERN.test(name.slice(0, -5)) && name !== 'profile.schema.json');
+  return Promise.all(
+    ids.map(async (name) => {
+      const file = path.join(dir, name);
+      const result = await system.files.readFile(file, { maxBytes: 256 * 1024 });
+      if (!result.ok) throw new ArchibaldError('NOT_FOUND', `cannot read ${file}: ${result.message}`);
+      const parsed = parseProfile(result.text, file);
+      if (!parsed.ok) throw new ArchibaldError('BAD_PROFILE', parsed.message);
+      return { id: name.slice(0, -5), profile: parsed.profile };
+    }),
+  );
+}
+
+/**
+ * `archibald install --list-profiles`: the one list both installers offer. With --calamares-page it
+ * prints the Calamares page built from it (the ISO build runs this); --profile marks the default.
+ */
+async function runListProfiles(system: System, options: Options): Promise<number> {
+  const preferred = str(options, 'profile') ?? 'default';
+  if (!PROFILE_NAME_PATTERN.test(preferred)) throw usageError(`--profile must be a profile name such as "default" (got ${JSON.stringify(preferred)})`);
+  const listed = listProfiles(await loadBundledProfiles(system), preferred);
+  if (!listed.ok) throw usageError(listed.message);
+  if (options.calamaresPage === true) process.stdout.write(renderCalamaresPage(listed.list));
+  else if (options.json === true) printJson(listed.list);
+  else process.stdout.write(describeProfileList(listed.list));
+  return 0;
+}
+
 /** system.stateVersion: flag, answers, then the release the live system runs (as the stock Calamares job does). */
 async function stateVersionOf(system: System, options: Options, answers: Answers): Promise<string> {
   const explicit = str(options, 'stateVersion') ?? answers.stateVersion ?? undefined;
@@ -93,6 +127,8 @@ async function confirm(question: string): Promise<boolean> {
 
 export async function runInstallCommand(options: Options): Promise<number> {
   const system = hostSystem();
+  if (options.listProfiles === true) return runListProfiles(system, options);
+  if (options.calamaresPage === true) throw usageError('--calamares-page goes with --list-profiles');
   const disk = str(options, 'disk');
   if (disk === undefined) throw usageError('install needs --disk /dev/XXX (the whole disk to erase)');
   const dryRun = options.dryRun === true;
@@ -119,6 +155,9 @@ export async function runInstallCommand(options: Options): Promise<number> {
       luks: options.luks === true,
       firmware,
       bootDevice: firmware === 'bios' ? disk : null,
+      // disko's layout always gives /boot its own plain partition (the ESP), so GRUB reads it on BIOS
+      // and only the initrd unlocks the root.
+      bootPartition: 'plain',
       profile: str(options, 'profile'),
     },
     'install options',
@@ -186,10 +225,6 @@ export async function runFinalizeCommand(options: Options): Promise<number> {
   const parsed = parseAnswers(await readInputFile(system, answersFile, 'answers file', 64 * 1024), answersFile);
   if (!parsed.ok) throw new ArchibaldError('BAD_INPUT', parsed.message);
   const answers = parsed.value;
-  if (answers.firmware === 'bios' && answers.luks) {
-    // The stock job sets up GRUB cryptodisk with a keyfile in /boot for this case; we do not (yet).
-    throw refused('BIOS with an encrypted root is not supported by the ArchibaldOS installer', 'boot the installer in UEFI mode, or install without encryption');
-  }
   if (install && !dryRun && !isRoot()) throw refused('finalize must run as root to run nixos-install', 'run it with sudo, or pass --no-install');
   const rootDir = await system.files.readDir(root);
   if (!rootDir.ok) throw refused(`--root ${root} is not a directory: ${rootDir.message}`);

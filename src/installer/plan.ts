@@ -56,7 +56,7 @@ function treeFiles(input: CommonInput, disko: string | null, hardwareConfig: str
   const { answers, source } = input;
   return [
     { name: 'flake.nix', content: renderFlake({ hostname: answers.hostname, source, withDisko: disko !== null }) },
-    { name: 'configuration.nix', content: renderConfiguration(answers, input.stateVersion) },
+    { name: 'configuration.nix', content: renderConfiguration(answers, input.stateVersion, { grubDiskFromDisko: disko !== null }) },
     ...(disko === null ? [] : [{ name: 'disko.nix', content: disko }]),
     { name: 'hardware-configuration.nix', content: hardwareConfig },
     { name: 'profile.json', content: input.profileText.endsWith('\n') ? input.profileText : `${input.profileText}\n` },

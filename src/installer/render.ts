@@ -89,8 +89,17 @@ ${modules.join('\n')}
 `;
 }
 
+export interface ConfigurationChoices {
+  /**
+   * disko's layout declares the disk (its EF02 partition sets boot.loader.grub.devices), so GRUB's
+   * `device` must stay unset: grub.nix adds `device` to `devices`, and the same disk twice fails
+   * its "duplicated devices in mirroredBoots" assertion.
+   */
+  grubDiskFromDisko: boolean;
+}
+
 /** The person's choices as NixOS options. Hardware and file systems live in their own files. */
-export function renderConfiguration(answers: Answers, stateVersion: string): string {
+export function renderConfiguration(answers: Answers, stateVersion: string, choices: ConfigurationChoices = { grubDiskFromDisko: false }): string {
   const lines: string[] = [];
   const add = (comment: string | null, ...bindings: string[]): void => {
     if (lines.length > 0) lines.push('');
@@ -108,8 +117,19 @@ export function renderConfiguration(answers: Answers, stateVersion: string): str
 
   if (answers.firmware === 'efi') {
     add('Boot loader (UEFI).', set('boot.loader.systemd-boot.enable', true), set('boot.loader.efi.canTouchEfiVariables', true));
+  } else if (choices.grubDiskFromDisko) {
+    add('Boot loader (BIOS): GRUB on the disk disko.nix lays out (its BIOS boot partition names it).', set('boot.loader.grub.enable', true));
   } else {
     add('Boot loader (BIOS).', set('boot.loader.grub', { enable: true, device: answers.bootDevice ?? 'nodev' }));
+  }
+  if (answers.grubCryptodisk !== null) {
+    const { keyFile, devices } = answers.grubCryptodisk;
+    add(
+      '/boot is encrypted: GRUB unlocks it with the passphrase; the initrd then uses the key file the installer enrolled, so it is asked once.',
+      set('boot.loader.grub.enableCryptodisk', true),
+      set('boot.initrd.secrets', { [keyFile]: null }),
+      ...devices.map((name) => set(`boot.initrd.luks.devices.${nixAttr(name)}.keyFile`, keyFile)),
+    );
   }
   if (answers.luksDevices.length > 0) {
     add(

@@ -39,12 +39,27 @@ const rejects: Array<[string, Record<string, unknown>, RegExp]> = [
   ['unknown firmware', { firmware: 'uefi' }, /firmware must be "efi" or "bios"/],
   ['BIOS without a boot device', { firmware: 'bios', bootDevice: null }, /bootDevice: a BIOS install needs bootDevice/],
   ['boot device outside /dev', { firmware: 'bios', bootDevice: '/tmp/x' }, /bootDevice must be a \/dev\/ path/],
+  ['BIOS, encrypted root holding /boot, no key file', { firmware: 'bios', bootDevice: '/dev/sda', luks: true, bootPartition: 'none' }, /^answers: grubCryptodisk: BIOS with \/boot on an encrypted partition needs GRUB to unlock it .*give \/boot its own unencrypted partition/],
+  ['BIOS, /boot on its own encrypted partition, no key file', { firmware: 'bios', bootDevice: '/dev/sda', bootPartition: 'encrypted' }, /grubCryptodisk: BIOS with \/boot on an encrypted partition/],
+  ['key file on UEFI', { grubCryptodisk: { keyFile: '/boot/crypto_keyfile.bin', devices: ['luks-root'] } }, /grubCryptodisk: grubCryptodisk is only for BIOS installs whose \/boot is encrypted/],
+  ['key file beside a plain /boot', { firmware: 'bios', bootDevice: '/dev/sda', luks: true, bootPartition: 'plain', grubCryptodisk: { keyFile: '/boot/crypto_keyfile.bin', devices: ['luks-root'] } }, /grubCryptodisk is only for BIOS/],
+  ['key file elsewhere', { firmware: 'bios', bootDevice: '/dev/sda', luks: true, grubCryptodisk: { keyFile: '/etc/key', devices: ['luks-root'] } }, /grubCryptodisk\.keyFile: grubCryptodisk\.keyFile must be \/boot\/crypto_keyfile\.bin/],
+  ['key file for no device', { firmware: 'bios', bootDevice: '/dev/sda', luks: true, grubCryptodisk: { keyFile: '/boot/crypto_keyfile.bin', devices: [] } }, /grubCryptodisk\.devices/],
+  ['unknown /boot layout', { bootPartition: 'lvm' }, /bootPartition must be "none", "plain" or "encrypted"/],
   ['profile path instead of a name', { profile: '../etc/passwd' }, /profile: profile must be a profile name/],
   ['full name with a newline', { fullName: 'a\nb' }, /fullName must not contain control characters/],
   ['luks device with a bad uuid', { luksDevices: [{ name: 'luks-swap', uuid: 'nope' }] }, /luksDevices\.0\.uuid/],
   ['unknown key', { shell: 'zsh' }, /Unrecognized key/],
   ['wrong version', { version: 2 }, /version must be 1/],
 ];
+
+test('BIOS with an encrypted root is accepted beside a plain /boot, or with an enrolled key file', () => {
+  const bios = { firmware: 'bios', bootDevice: '/dev/sda', luks: true } as const;
+  assert.ok(validateAnswers({ ...sampleAnswers(), ...bios, bootPartition: 'plain' }).ok);
+  const keyed = validateAnswers({ ...sampleAnswers(), ...bios, grubCryptodisk: { keyFile: '/boot/crypto_keyfile.bin', devices: ['luks-root', 'luks-swap'] } });
+  assert.ok(keyed.ok, keyed.ok ? '' : keyed.message);
+  assert.equal(keyed.value.bootPartition, 'none', 'an older answers file without bootPartition means /boot inside the root');
+});
 
 for (const [what, change, expected] of rejects) {
   test(`answers are refused: ${what}`, () => {

@@ -93,12 +93,23 @@ test('finalize keeps an existing /etc/nixos aside instead of mixing trees', asyn
   assert.equal(await readFile(path.join(root, 'etc/nixos.before-archibald/configuration.nix'), 'utf8'), '{ }\n');
 });
 
+test('finalize installs BIOS with an encrypted root beside a plain /boot: GRUB on the disk, no cryptodisk', async (t) => {
+  const answers = sampleAnswers({ firmware: 'bios', bootDevice: '/dev/sda', luks: true, bootPartition: 'plain' });
+  const { root, base, hardwareFile } = await setup(t, answers);
+  const result = runCli([...base, '--hardware-config', hardwareFile, '--no-install']);
+  assert.equal(result.code, 0, result.stderr);
+  const configuration = await readFile(path.join(root, 'etc/nixos/configuration.nix'), 'utf8');
+  assert.equal(configuration, renderConfiguration(expectedAnswers(answers), '25.11'));
+  assert.match(configuration, /boot\.loader\.grub = \{\n {4}enable = true;\n {4}device = "\/dev\/sda";\n {2}\};/);
+  assert.ok(!configuration.includes('enableCryptodisk'), 'GRUB reads the plain /boot; the initrd unlocks the root');
+});
+
 test('bad answers: exit 2, one line, and no tree at all', async (t) => {
   const cases: Array<[unknown, RegExp]> = [
     [{ ...sampleAnswers(), hostname: 'my studio' }, /^archibald: .*answers\.json: hostname: hostname must be 1-63/],
     [{ ...sampleAnswers(), username: 'root' }, /^archibald: .*username "root" is reserved/],
     [{ ...sampleAnswers(), profile: 'no-such-profile' }, /^archibald: profile "no-such-profile" does not exist/],
-    [{ ...sampleAnswers(), firmware: 'bios', bootDevice: '/dev/sda', luks: true }, /^archibald: BIOS with an encrypted root is not supported/],
+    [{ ...sampleAnswers(), firmware: 'bios', bootDevice: '/dev/sda', luks: true }, /^archibald: .*answers\.json: grubCryptodisk: BIOS with \/boot on an encrypted partition needs GRUB to unlock it/],
     ['not an object', /^archibald: .*answers\.json: /],
   ];
   for (const [answers, expected] of cases) {

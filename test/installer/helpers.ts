@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import type { AnswersInput, SourcePin } from '../../src/installer/answers.js';
+import { validateAnswers, type Answers, type AnswersInput, type SourcePin } from '../../src/installer/answers.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin/archibald.js');
@@ -108,4 +108,45 @@ export async function writeJson(dir: string, name: string, value: unknown): Prom
   const file = path.join(dir, name);
   await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
   return file;
+}
+
+/**
+ * A Nix source tree this machine may hold: $ENV_VAR, then <nixPathEntry> on NIX_PATH, then a local
+ * mirror (a bare git repository) unpacked into a temporary directory. Null when none is there.
+ */
+async function nixSource(t: TestContext, envVar: string, nixPathEntry: string, mirror: string, subdir: string, unpack: string[]): Promise<string | null> {
+  const { existsSync } = await import('node:fs');
+  const fromEnv = process.env[envVar];
+  if (fromEnv !== undefined && existsSync(path.join(fromEnv, 'default.nix'))) return fromEnv;
+  const onPath = spawnSync('nix-instantiate', ['--eval', '--json', '-E', `toString <${nixPathEntry}>`], { encoding: 'utf8', timeout: 30_000 });
+  const found = onPath.status === 0 ? (JSON.parse(onPath.stdout) as string) : '';
+  if (found !== '' && existsSync(path.join(found, 'default.nix'))) return found;
+  if (!existsSync(mirror)) return null;
+  const dir = await tempDir(t, 'nix-source');
+  // Only the paths asked for (all of the tree when none are): disko's lib/ imports ../default.nix.
+  const archive = spawnSync('sh', ['-c', 'dir=$1 repo=$2; shift 2; git --git-dir="$repo" archive HEAD "$@" | tar -x -C "$dir"', 'sh', dir, mirror, ...unpack]);
+  const unpacked = path.join(dir, subdir);
+  return archive.status === 0 && existsSync(path.join(unpacked, 'default.nix')) ? unpacked : null;
+}
+
+/** nixpkgs' lib: $ARCHIBALD_NIXPKGS_LIB, <nixpkgs/lib> on NIX_PATH, or a local nixpkgs.lib mirror. */
+export const nixpkgsLib = (t: TestContext): Promise<string | null> =>
+  nixSource(t, 'ARCHIBALD_NIXPKGS_LIB', 'nixpkgs/lib', '/work/.mirror/nix-community+nixpkgs.lib/repo', 'lib', ['lib']);
+
+/** disko's lib/ (its types evaluate with nixpkgs' lib alone): $ARCHIBALD_DISKO_LIB, <disko/lib>, or a local mirror. */
+export const diskoLib = (t: TestContext): Promise<string | null> =>
+  nixSource(t, 'ARCHIBALD_DISKO_LIB', 'disko/lib', '/work/.mirror/nix-community+disko/repo', 'lib', []);
+
+/** Sample answers with overrides, validated (defaults filled in) as the toolkit sees them. */
+export function validAnswers(overrides: Partial<AnswersInput> = {}): Answers {
+  const result = validateAnswers(sampleAnswers(overrides));
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+}
+
+/** `nix-instantiate --eval --strict --json`; throws with Nix's message when evaluation fails. */
+export function nixEvalJson(expression: string, timeoutMs = 120_000): unknown {
+  const result = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', expression], { encoding: 'utf8', timeout: timeoutMs });
+  if (result.status !== 0) throw new Error(`nix-instantiate failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
 }

@@ -7,10 +7,10 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { needCondition, needTools } from '../helpers/tools.js';
-import { REPO, REV, SOURCE, tempDir } from './helpers.js';
+import { BIN, REPO, REV, SOURCE, nixpkgsLib, runCli, tempDir } from './helpers.js';
 
 const MODULE = path.join(REPO, 'nix/modules/installer.nix');
 const HARNESS = path.join(REPO, 'test/installer/fixtures/module-eval.nix');
@@ -30,22 +30,6 @@ test('installer.nix parses and declares its options typed and described', (t) =>
     'artwork', 'calamaresExtensions', 'disko', 'enable', 'profile', 'source', 'storeContents', 'toolkit',
   ].map((name) => ({ hasDescription: true, hasType: true, path: `archibald.installer.${name}` })));
 });
-
-/** nixpkgs' lib: $ARCHIBALD_NIXPKGS_LIB, <nixpkgs/lib> on NIX_PATH, or a local nixpkgs.lib mirror. */
-async function nixpkgsLib(t: TestContext): Promise<string | null> {
-  const fromEnv = process.env.ARCHIBALD_NIXPKGS_LIB;
-  if (fromEnv !== undefined && existsSync(path.join(fromEnv, 'default.nix'))) return fromEnv;
-  const nixPath = nixEval('toString <nixpkgs/lib>');
-  if (nixPath.ok && typeof nixPath.value === 'string' && existsSync(path.join(nixPath.value, 'default.nix'))) return nixPath.value;
-  const mirror = '/work/.mirror/nix-community+nixpkgs.lib/repo';
-  if (existsSync(mirror)) {
-    const dir = await tempDir(t, 'nixpkgs-lib');
-    const archive = spawnSync('sh', ['-c', 'git --git-dir="$1" archive HEAD lib | tar -x -C "$2"', 'sh', mirror, dir]);
-    if (archive.status === 0 && existsSync(path.join(dir, 'lib/default.nix'))) return path.join(dir, 'lib');
-  }
-  return null;
-}
-
 interface Evaluated {
   warnings: string[];
   etc: Record<string, string>;
@@ -57,9 +41,11 @@ interface Evaluated {
 const fakePackage = (name: string, outPath: string): string =>
   `{ type = "derivation"; name = "${name}"; outPath = "${outPath}"; meta.mainProgram = "${name}"; }`;
 
-function evaluate(lib: string, args: { artwork: string; source?: string; profile?: string }): { ok: true; value: Evaluated } | { ok: false; error: string } {
+const STORE_TOOLKIT = '/nix/store/11111111111111111111111111111111-archibald-0.1.0';
+
+function evaluate(lib: string, args: { artwork: string; source?: string; profile?: string; toolkit?: string }): { ok: true; value: Evaluated } | { ok: false; error: string } {
   const result = nixEval(
-    `import ${HARNESS} { lib = import ${lib}; toolkit = ${fakePackage('archibald', '/nix/store/11111111111111111111111111111111-archibald-0.1.0')};
+    `import ${HARNESS} { lib = import ${lib}; toolkit = ${fakePackage('archibald', args.toolkit ?? STORE_TOOLKIT)};
       artwork = ${fakePackage('archibaldos-artwork', args.artwork)}; ${args.source === undefined ? '' : `source = ${args.source};`}
       ${args.profile === undefined ? '' : `profile = "${args.profile}";`} }`,
     true, // postInstall names files of this repository: they are copied to the store, as a build would
@@ -139,7 +125,12 @@ test('the overlay postInstall turns the stock package into the ArchibaldOS insta
   await mkdir(path.join(artwork, 'share/wallpapers/ArchibaldOS/contents'), { recursive: true });
   await writeFile(path.join(artwork, 'share/icons/hicolor/256x256/apps/archibaldos.png'), 'logo-png');
   await writeFile(path.join(artwork, 'share/wallpapers/ArchibaldOS/contents/screenshot.png'), 'welcome-png');
-  const evaluated = evaluate(lib, { artwork, source: SOURCE_NIX, profile: 'live-sound' });
+  // The build runs the toolkit (it generates the profile page): this one is the real CLI.
+  const toolkit = path.join(dir, 'toolkit');
+  await mkdir(path.join(toolkit, 'bin'), { recursive: true });
+  await writeFile(path.join(toolkit, 'bin/archibald'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
+  await chmod(path.join(toolkit, 'bin/archibald'), 0o755);
+  const evaluated = evaluate(lib, { artwork, source: SOURCE_NIX, profile: 'live', toolkit });
   assert.ok(evaluated.ok, evaluated.ok ? '' : evaluated.error);
   const version = (JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -155,9 +146,16 @@ test('the overlay postInstall turns the stock package into the ArchibaldOS insta
     assert.ok(!/^ {2}- nixos$/m.test(settings), 'the stock nixos job is out of the sequence');
     assert.match(settings, new RegExp(`modules-search: \\[ local, ${out}/lib/calamares/modules \\]`));
     assert.ok(!(await readFile(path.join(conf, 'modules/welcome.conf'), 'utf8')).match(/required:[\s\S]*internet/), 'offline: internet not required');
-    assert.equal(await readFile(path.join(conf, 'modules/archibald.conf'), 'utf8'), (await readFile(path.join(CALAMARES, 'config/modules/archibald.conf'), 'utf8')).replace('@profile@', 'live-sound'));
+    assert.equal(await readFile(path.join(conf, 'modules/archibald.conf'), 'utf8'), (await readFile(path.join(CALAMARES, 'config/modules/archibald.conf'), 'utf8')).replace('@profile@', 'live'));
+    // The profile page: generated by the toolkit from the one list, the module's profile preselected.
+    const page = runCli(['install', '--list-profiles', '--calamares-page', '--profile', 'live']);
+    assert.equal(page.code, 0, page.stderr);
+    assert.equal(await readFile(path.join(conf, 'modules/audioprofile.conf'), 'utf8'), page.stdout);
+    assert.match(page.stdout, /^default: "live"$/m);
+    assert.match(settings, /^instances:\n- id: audioprofile\n {2}module: packagechooser\n {2}config: audioprofile\.conf\n/m);
+    assert.match(settings, /- show:\n(?: {2}- \S+\n)* {2}- users\n {2}- packagechooser@audioprofile\n {2}- partition\n/);
     const job = await readFile(path.join(out, 'lib/calamares/modules/archibald/main.py'), 'utf8');
-    assert.match(job, /^ARCHIBALD = "\/nix\/store\/11111111111111111111111111111111-archibald-0\.1\.0\/bin\/archibald"$/m);
+    assert.ok(job.includes(`\nARCHIBALD = "${toolkit}/bin/archibald"\n`), 'the job calls the toolkit the module names');
     assert.equal(await readFile(path.join(out, 'lib/calamares/modules/archibald/module.desc'), 'utf8'), await readFile(path.join(CALAMARES, 'modules/archibald/module.desc'), 'utf8'));
     const branding = await readFile(path.join(out, 'share/calamares/branding/archibaldos/branding.desc'), 'utf8');
     assert.match(branding, new RegExp(`versionedName: +ArchibaldOS ${version.replaceAll('.', '\\.')}\\n`));

@@ -63,7 +63,7 @@ test('configuration.nix parses and evaluates to exactly the answers', async (t) 
   });
 });
 
-test('configuration.nix for BIOS with encrypted swap, no auto-login, no full name', async (t) => {
+test('configuration.nix for BIOS with an encrypted root and swap beside a plain /boot, no auto-login, no full name', async (t) => {
   if (!needTools(t, ['nix-instantiate'])) return;
   const uuid = '0b5c1e2a-9f0e-4c55-8a57-1d2e3f4a5b6c';
   const text = renderConfiguration(
@@ -71,6 +71,8 @@ test('configuration.nix for BIOS with encrypted swap, no auto-login, no full nam
       hostname: '9lab',
       firmware: 'bios',
       bootDevice: '/dev/sda',
+      // GRUB reads the plain /boot; the initrd unlocks root (found by nixos-generate-config) and swap.
+      bootPartition: 'plain',
       luks: true,
       luksDevices: [{ name: 'luks-swap', uuid }],
       autoLogin: false,

@@ -17,6 +17,11 @@ import libcalamares
 # run from the source tree, PATH decides.
 ARCHIBALD = "@archibald@"
 LUKS = ("luks", "luks2")
+# BIOS with /boot encrypted: the initrd's key file, enrolled here because only Calamares holds the
+# passphrases (the same path and steps as calamares-nixos-extensions' nixos job).
+GRUB_KEY_FILE = "/boot/crypto_keyfile.bin"
+# Global storage key of the profile page (packagechooser@audioprofile, method legacy): the chosen id.
+PROFILE_PAGE_KEY = "packagechooser_audioprofile"
 
 
 def pretty_name():
@@ -32,6 +37,60 @@ def toolkit():
 def without_charset(value):
     """Calamares stores locales as "en_US.UTF-8/UTF-8"; NixOS wants "en_US.UTF-8"."""
     return value.split("/")[0] if value else value
+
+
+def chosen_profile(gs, configuration):
+    """The profile page's choice; the build-time default when the page left nothing."""
+    picked = (gs.value(PROFILE_PAGE_KEY) or "").split(",")[0].strip()
+    return picked or configuration.get("profile", "default")
+
+
+def boot_partition(partitions):
+    """/boot inside the root ("none"), on its own plain partition (every ESP), or encrypted."""
+    boot = next((p for p in partitions if p.get("mountPoint") == "/boot"), None)
+    if boot is None:
+        return "none"
+    return "encrypted" if boot.get("fsName") in LUKS else "plain"
+
+
+def grub_unlocks_boot(answers):
+    """On BIOS, GRUB reads /boot before anything is unlocked (mirrors bootIsEncrypted in answers.ts)."""
+    boot = answers["bootPartition"]
+    return answers["firmware"] == "bios" and (boot == "encrypted" or (answers["luks"] and boot == "none"))
+
+
+def encrypted_partitions(partitions):
+    return [p for p in partitions if p.get("claimed") and p.get("fsName") in LUKS and p.get("device")]
+
+
+def enrol_key_file(root, partitions):
+    """GRUB asks for the passphrase and unlocks /boot; the initrd then opens every encrypted
+    partition with a key file kept in the (encrypted) /boot instead of asking again. GRUB only
+    derives LUKS2 keys with PBKDF2, so the passphrase's key slot is converted to it.
+    Returns (device-mapper names, None) or (None, error text)."""
+    boot_dir = os.path.join(root, "boot")
+    os.makedirs(boot_dir, exist_ok=True)
+    os.chmod(boot_dir, 0o700)
+    key_file = os.path.join(root, GRUB_KEY_FILE.lstrip("/"))
+    handle = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(handle, os.urandom(2048))
+    finally:
+        os.close(handle)
+    names = []
+    for part in encrypted_partitions(partitions):
+        device = part["device"]
+        pbkdf2 = ["--hash", "sha256", "--pbkdf", "pbkdf2"]
+        for argv in (["cryptsetup", "luksConvertKey", *pbkdf2, device], ["cryptsetup", "luksAddKey", *pbkdf2, device, key_file]):
+            libcalamares.utils.debug("archibald job: {}".format(" ".join(argv)))
+            try:
+                done = subprocess.run(argv, input=part.get("luksPassphrase") or "", text=True, capture_output=True, timeout=300)
+            except (OSError, subprocess.TimeoutExpired) as error:
+                return None, "{} failed: {}".format(" ".join(argv[:2]), error)
+            if done.returncode != 0:
+                return None, "{} {} failed: {}".format(argv[1], device, (done.stderr or done.stdout).strip())
+        names.append(part["luksMapperName"])
+    return names, None
 
 
 def answers_from(gs, configuration):
@@ -70,7 +129,8 @@ def answers_from(gs, configuration):
         ],
         "firmware": firmware,
         "bootDevice": boot_loader.get("installPath") if firmware == "bios" else None,
-        "profile": configuration.get("profile", "default"),
+        "bootPartition": boot_partition(partitions),
+        "profile": chosen_profile(gs, configuration),
         "autoLogin": gs.value("autoLoginUser") is not None,
     }
 
@@ -81,6 +141,11 @@ def run():
     if not root:
         return ("No target system", "Calamares did not mount a target (rootMountPoint is empty).")
     answers = answers_from(gs, libcalamares.job.configuration or {})
+    if grub_unlocks_boot(answers):
+        devices, error = enrol_key_file(root, gs.value("partitions") or [])
+        if error is not None:
+            return ("ArchibaldOS could not be installed", "Setting up the key file for the encrypted /boot: " + error)
+        answers["grubCryptodisk"] = {"keyFile": GRUB_KEY_FILE, "devices": devices}
     libcalamares.job.setprogress(0.05)
     handle, answers_file = tempfile.mkstemp(prefix="archibald-answers-", suffix=".json")
     try:
