@@ -63,7 +63,7 @@ export const tuneReportSchema = z
       })
       .strict(),
     restored: z.boolean().describe('the original clock was put back and read back'),
-    ownStream: z.boolean().describe('tune played its own silent stream because nothing was playing'),
+    ownStream: z.boolean().describe('tune played its own silent stream (always on PipeWire), so the graph ran whatever else played'),
     steps: z.array(tuneStepSchema),
     safeQuantum: z.number().int().positive().nullable().describe('the smallest quantum that held; null when not even the start held'),
     verdict: z.enum(['found', 'none-held', 'interrupted']),

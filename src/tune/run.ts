@@ -126,22 +126,6 @@ async function startDspClient(system: System, percent: number, env: NodeJS.Proce
   return helper;
 }
 
-/** True when the graph's driver ran within the probe window (something is playing). */
-async function graphRunning(backend: 'pipewire' | 'jack', env: NodeJS.ProcessEnv): Promise<boolean> {
-  if (backend === 'jack') return true; // jackd's driver always runs
-  const probe = await startGraphMonitor({ backend, env, intervalMs: 250 });
-  try {
-    const deadline = Date.now() + 1500;
-    while (Date.now() < deadline) {
-      if (probe.latest()?.running === true) return true;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return false;
-  } finally {
-    await probe.stop();
-  }
-}
-
 async function holdStep(
   monitor: GraphMonitor,
   settings: TuneSettings,
@@ -211,13 +195,12 @@ export async function runTune(settings: TuneSettings, from: number, system: Syst
     const loadTimeoutS = ladder.length * (settings.holdS + SETTLE_MS / 1000 + 5) + 60;
     const load = loadArgv(settings, cpus.list, cpus.count, loadTimeoutS);
     if (load !== null) helpers.push(await startHelper(system, 'stress-ng', load, env));
-    // Start from the safe quantum before deciding whether anything plays: a stream at a tiny
-    // quantum may already be crackling.
     await clock.set(from);
-    const playing = await graphRunning(settings.backend, env);
-    if (settings.backend === 'pipewire' && (!playing || settings.dspPercent > 0)) {
+    if (settings.backend === 'pipewire') {
+      // Always our own stream: a session's stream may stop at any time (and WirePlumber keeps an
+      // idle driver running for seconds after it did), which would leave steps without cycles.
       helpers.push(await startDspClient(system, settings.dspPercent, env));
-      ownStream = !playing;
+      ownStream = true;
     } else if (settings.backend === 'jack' && settings.dspPercent > 0) {
       helpers.push(await startHelper(system, 'jack_cpu', ['jack_cpu', '-n', 'archibald-tune-load', '-c', String(Math.max(1, Math.round(settings.dspPercent)))], env));
     }
