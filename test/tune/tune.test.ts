@@ -77,7 +77,13 @@ function tune(t: TestContext, args: string[], env: NodeJS.ProcessEnv): Spawned {
     pid: child.pid ?? -1,
     stdout: () => stdout,
     stderr: () => stderr,
-    progress: (accept) => new Promise((resolve) => waiters.push({ accept, resolve })),
+    progress: (accept) =>
+      Promise.race([
+        new Promise<Record<string, unknown>>((resolve) => waiters.push({ accept, resolve })),
+        exited.then(({ code }) => {
+          throw new Error(`tune exited (${code}) before the awaited progress line: ${stderr.slice(-500)}`);
+        }),
+      ]),
     kill: (signal) => child.kill(signal),
     exited,
   };
@@ -186,7 +192,8 @@ for (const [signal, phase] of [
     const env = { ...pw.env, ARCHIBALD_STATE_DIR: dir };
     await setForceQuantum(env, phase === 'start-up' ? 0 : 512);
     const original = await forceQuantum(env);
-    const child = tune(t, ['--from', '256', '--hold', '3', '--json', '--progress', 'ndjson'], env);
+    // Large quanta hold even on a busy machine, so the second step always comes.
+    const child = tune(t, ['--from', '2048', '--to', '1024', '--hold', '3', '--json', '--progress', 'ndjson'], env);
     if (phase === 'start-up') await new Promise((resolve) => setTimeout(resolve, 900));
     else await child.progress((p) => p.step === (phase === 'hold' ? 1 : 2) && (p.stepElapsedS as number) >= 1);
     child.kill(signal);
@@ -204,10 +211,12 @@ test('a second Ctrl-C exits at once, still restoring the clock', async (t) => {
   if (!needTools(t, TOOLS)) return;
   const pw = await pipewire(t);
   const env = { ...pw.env, ARCHIBALD_STATE_DIR: await tempDir(t) };
-  const child = tune(t, ['--from', '256', '--hold', '5', '--progress', 'ndjson'], env);
+  const child = tune(t, ['--from', '2048', '--hold', '5', '--progress', 'ndjson'], env);
   await child.progress((p) => (p.stepElapsedS as number) >= 1);
-  assert.equal(await forceQuantum(env), 256, 'the clock is forced while tuning');
+  assert.equal(await forceQuantum(env), 2048, 'the clock is forced while tuning');
   child.kill('SIGINT');
+  // Two signals sent back to back can merge into one (standard signals are not queued).
+  await new Promise((resolve) => setTimeout(resolve, 150));
   child.kill('SIGINT');
   const { code } = await child.exited;
   assert.equal(code, 130);
@@ -218,7 +227,7 @@ test('a child that crashes ends the run with one line and the clock restored', a
   if (!needTools(t, TOOLS)) return;
   const pw = await pipewire(t);
   const env = { ...pw.env, ARCHIBALD_STATE_DIR: await tempDir(t) };
-  const child = tune(t, ['--from', '256', '--hold', '5', '--progress', 'ndjson'], env);
+  const child = tune(t, ['--from', '2048', '--hold', '5', '--progress', 'ndjson'], env);
   await child.progress((p) => (p.stepElapsedS as number) >= 1);
   const [client] = await childPids(child.pid, 'pw_stream_new_simple');
   assert.ok(client !== undefined, 'the silent stream client runs');
