@@ -164,6 +164,13 @@ test('idle and under SCHED_FIFO stress: different safe quanta, the stressed one 
   assert.ok(stressedSafe > idleSafe, `stressed ${stressedSafe} must be larger than idle ${idleSafe}`);
   assert.equal(stressed.report.steps.at(-1)?.verdict, 'missed', 'it stopped at the first step that missed');
   assert.ok(stressed.report.steps.at(-1)!.xruns > 0);
+
+  // The saved result reaches `archibald report`.
+  const [command, ...prefix] = cliArgv() as [string, ...string[]];
+  const made = await run([command, ...prefix, 'report', '--out', path.join(dir, 'report.html'), '--markdown', path.join(dir, 'report.md')], { timeoutMs: 60_000, env, cwd: REPO });
+  assert.ok(made.ok, made.ok ? '' : `${made.message}\n${made.stderr}`);
+  assert.match(await readFile(path.join(dir, 'report.md'), 'utf8'), new RegExp(`\\*\\*tune\\*\\* .*safe quantum ${stressedSafe}, load half`));
+  assert.match(await readFile(path.join(dir, 'report.html'), 'utf8'), /Tune: verdict/);
 });
 
 test('--dsp 50 adds a real-time client that burns half of every cycle', async (t) => {
