@@ -154,7 +154,7 @@ test('idle and under SCHED_FIFO stress: different safe quanta, the stressed one 
 
   // A clock that was forced before is forced to the same value afterwards.
   await setForceQuantum(env, 2048);
-  const stressed = await finished(t, ['--from', '1024', '--hold', '2', '--load', 'half', '--load-priority', '95'], env);
+  const stressed = await finished(t, ['--from', '2048', '--hold', '2', '--load', 'half', '--load-priority', '95'], env);
   assert.equal(await forceQuantum(env), 2048, 'the forced clock found is put back');
   await setForceQuantum(env, 0);
   assert.equal(stressed.report.restored, true);
