@@ -13,6 +13,7 @@ import { registerBench } from './bench/cli.js';
 import { registerConsole } from './console/cli.js';
 import { registerReport } from './report/cli.js';
 import { registerInstaller } from './installer/cli.js';
+import { registerTune } from './tune/cli.js';
 
 const VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerLatency(program);
   registerProfile(program);
   registerBench(program);
+  registerTune(program);
   registerConsole(program);
   registerReport(program);
   registerInstaller(program);

@@ -19,12 +19,26 @@ export const benchRequestSchema = z.discriminatedUnion('kind', [
       backend: z.enum(['pipewire', 'jack']).default('pipewire'),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('tune'),
+      /** Seconds held at each quantum. */
+      durationS: z.number().int().min(BENCH_LIMITS.minDurationS).max(BENCH_LIMITS.maxDurationS),
+      load: z.enum(['none', 'half', 'full']).default('none'),
+      dspPercent: z.number().int().min(0).max(95).default(0),
+      backend: z.enum(['pipewire', 'jack']).default('pipewire'),
+    })
+    .strict(),
 ]);
 export type BenchRequest = z.infer<typeof benchRequestSchema>;
 
 /** CLI arguments for a validated bench request: fixed words and numbers only. */
 export function benchArgs(request: BenchRequest): string[] {
-  const common = ['--duration', String(request.durationS), '--json', '--progress', 'ndjson'];
+  const output = ['--json', '--progress', 'ndjson'];
+  if (request.kind === 'tune') {
+    return ['tune', '--hold', String(request.durationS), '--load', request.load, '--dsp', String(request.dspPercent), '--backend', request.backend, ...output];
+  }
+  const common = ['--duration', String(request.durationS), ...output];
   return request.kind === 'rt' ? ['bench', 'rt', '--load', request.load, ...common] : ['bench', 'xruns', '--backend', request.backend, ...common];
 }
 

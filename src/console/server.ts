@@ -104,7 +104,7 @@ async function readJsonBody(c: Context): Promise<{ ok: true; body: unknown } | {
 /** A wait that never keeps the process alive on its own (open event streams must not delay Ctrl-C). */
 const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-const RESULT_KINDS: Record<'rt' | 'rtl' | 'xruns', ResultKind> = { rt: 'bench-rt', rtl: 'bench-rtl', xruns: 'bench-xruns' };
+const RESULT_KINDS: Record<'rt' | 'rtl' | 'xruns' | 'tune', ResultKind> = { rt: 'bench-rt', rtl: 'bench-rtl', xruns: 'bench-xruns', tune: 'tune' };
 
 /** The measured round trip from a saved `bench rtl` document, whatever nesting it uses. */
 export function measuredLatency(document: unknown): { latencyMs: number; latencyFrames: number | null } | null {

@@ -21,6 +21,8 @@ export interface ChartSpec {
   series: ChartSeries[];
   kind?: 'line' | 'bars' | 'points';
   logY?: boolean;
+  /** A base-2 logarithmic x axis (quanta are powers of two). */
+  logX?: boolean;
   width?: number;
   height?: number;
 }
@@ -66,7 +68,7 @@ for (const el of document.querySelectorAll('[data-chart]')) {
     title: spec.title,
     width: spec.width || 900,
     height: spec.height || 320,
-    scales: { x: { time: false }, y: spec.logY ? { distr: 3, log: 10 } : {} },
+    scales: { x: spec.logX ? { time: false, distr: 3, log: 2 } : { time: false }, y: spec.logY ? { distr: 3, log: 10 } : {} },
     axes: [{ label: spec.xLabel }, { label: spec.yLabel }],
     series: [{ label: spec.xLabel }].concat(spec.series.map((s, i) => ({
       label: s.label,

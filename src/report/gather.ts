@@ -28,7 +28,7 @@ export interface ReportData {
   profile: Known<{ path: string; profile: unknown }>;
   /** `archibald latency --json` for the active profile (with --measured when a bench rtl result is saved). */
   latency: Known<Record<string, unknown>>;
-  results: { rt: SavedResult | null; rtl: SavedResult | null; xruns: SavedResult | null };
+  results: { rt: SavedResult | null; rtl: SavedResult | null; xruns: SavedResult | null; tune?: SavedResult | null };
 }
 
 async function commandLine(system: System, argv: string[]): Promise<Known<string>> {
@@ -69,7 +69,7 @@ async function latencyModel(env: NodeJS.ProcessEnv, rtlFile: string | null): Pro
 const named = (found: { file: string; document: unknown } | null): SavedResult | null => (found === null ? null : { file: path.basename(found.file), document: found.document });
 
 export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system: System = hostSystem()): Promise<ReportData> {
-  const [nixosVersion, kernel, cpu, soundCards, hostname, doctor, profile, rt, rtl, xruns] = await Promise.all([
+  const [nixosVersion, kernel, cpu, soundCards, hostname, doctor, profile, rt, rtl, xruns, tune] = await Promise.all([
     commandLine(system, ['nixos-version']).then((known) => (known.ok || !/not installed|not found/.test(known.reason) ? known : { ok: false as const, reason: 'not NixOS (nixos-version is not installed)' })),
     commandLine(system, ['uname', '-r']),
     parsedFile(system, '/proc/cpuinfo', parseCpuInfo),
@@ -80,6 +80,7 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     latestResult('bench-rt', env),
     latestResult('bench-rtl', env),
     latestResult('bench-xruns', env),
+    latestResult('tune', env),
   ]);
   const name = hostname.ok ? hostname.text.trim() : '';
   const latency = await latencyModel(env, rtl?.file ?? null);
@@ -97,6 +98,6 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     profile,
     latency,
     // File names only: the state directory's path is noise in a bug report.
-    results: { rt: named(rt), rtl: named(rtl), xruns: named(xruns) },
+    results: { rt: named(rt), rtl: named(rtl), xruns: named(xruns), tune: named(tune) },
   };
 }

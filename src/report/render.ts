@@ -3,6 +3,7 @@ import { benchRtPageSpec, benchXrunsPageSpec, numberField, rtHistogram, rtThread
 import type { GroupedDoctor } from '../doctor/index.js';
 import type { ReportData, SavedResult } from './gather.js';
 import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from '../html/page.js';
+import { tunePageSpec, tuneReportSchema } from '../tune/index.js';
 
 type Check = GroupedDoctor['report']['checks'][number];
 
@@ -109,6 +110,13 @@ function rtSections(saved: SavedResult): PageSection[] {
   ];
 }
 
+/** The saved tune result's own page sections, headed as tune's; nothing when it does not parse. */
+function tuneSections(saved: SavedResult | null): PageSection[] {
+  const parsed = saved === null ? null : tuneReportSchema.safeParse(saved.document);
+  if (saved === null || parsed === null || !parsed.success) return [];
+  return tunePageSpec(parsed.data, escapeHtml).sections.map((section) => ({ ...section, heading: `Tune: ${section.heading.toLowerCase()}`, html: section.html === undefined ? undefined : `${sourceLine(saved)}${section.html}` }));
+}
+
 function xrunsSections(saved: SavedResult): PageSection[] {
   return ownSections(saved, 'Xruns', isBenchXrunsReport, benchXrunsPageSpec) ?? [xrunsSection(saved)];
 }
@@ -183,7 +191,12 @@ export function reportPage(data: ReportData): PageSpec {
     .map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`)
     .join('')}</tbody></table>`;
   const { rt, rtl, xruns } = data.results;
-  const benches: PageSection[] = [...(rt === null ? [] : rtSections(rt)), ...(xruns === null ? [] : xrunsSections(xruns)), ...(rtl === null ? [] : [rtlSection(rtl)])];
+  const benches: PageSection[] = [
+    ...(rt === null ? [] : rtSections(rt)),
+    ...(xruns === null ? [] : xrunsSections(xruns)),
+    ...(rtl === null ? [] : [rtlSection(rtl)]),
+    ...tuneSections(data.results.tune ?? null),
+  ];
   const profile = data.profile.ok
     ? `<p>From <code>${escapeHtml(data.profile.value.path)}</code></p><pre>${escapeHtml(JSON.stringify(data.profile.value.profile, null, 2))}</pre>`
     : `<p class="fail">${escapeHtml(data.profile.reason)}</p>`;
@@ -235,6 +248,12 @@ function benchLines(data: ReportData): string[] {
   if (rtl !== null) {
     const ms = numberField(rtl.document, 'latencyMs');
     lines.push(`- **bench rtl** (${code(rtl.file)}): round trip ${ms === null ? '?' : `${ms.toFixed(3)} ms`}${numberField(rtl.document, 'latencyFrames') === null ? '' : ` (${numberField(rtl.document, 'latencyFrames')?.toFixed(2)} frames)`}`);
+  }
+  const tune = data.results.tune ?? null;
+  const tuned = tune === null ? null : tuneReportSchema.safeParse(tune.document);
+  if (tune !== null && tuned !== null && tuned.success) {
+    const doc = tuned.data;
+    lines.push(`- **tune** (${code(tune.file)}): ${doc.verdict === 'found' ? `safe quantum ${doc.safeQuantum}` : doc.verdict}, load ${doc.settings.load}, DSP ${doc.settings.dspPercent} %, steps ${doc.steps.map((step) => `${step.quantum} ${step.verdict}`).join(', ')}`);
   }
   return lines.length > 0 ? lines : ['_No benchmark results saved yet._'];
 }

@@ -6,6 +6,7 @@
 import { filesAt, type Files } from './files.js';
 import { startProcess, type ManagedProcess, type StartOptions } from './processes.js';
 import { run, which, type RunOptions, type RunResult } from './run.js';
+export { runBlocking } from './run.js';
 
 export type { Files, FileResult, BytesResult, DirResult, FileProblem, NodeInfo } from './files.js';
 export type { RunOptions, RunResult } from './run.js';

@@ -2,7 +2,7 @@
  * Running other programs: argv arrays only (never a shell string), always with a timeout, and the
  * outcome as a value. A missing tool is `{ ok: false, reason: 'not-found' }`, not an exception.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface RunOptions {
   /** Hard limit; the child gets SIGTERM, then SIGKILL 500 ms later. */
@@ -155,4 +155,15 @@ export async function which(command: string, env: NodeJS.ProcessEnv = process.en
     }
   }
   return null;
+}
+
+/**
+ * The last resort of an 'exit' handler, where nothing asynchronous runs any more: the command is
+ * run to completion (or its timeout) before the process ends. Its outcome is all it returns.
+ */
+export function runBlocking(argv: readonly string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): boolean {
+  const [command, ...args] = argv;
+  if (command === undefined) return false;
+  const result = spawnSync(command, args, { env: options.env ?? process.env, timeout: options.timeoutMs, stdio: 'ignore' });
+  return result.status === 0;
 }

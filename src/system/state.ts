@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from './write.js';
 
-export type ResultKind = 'bench-rt' | 'bench-rtl' | 'bench-xruns' | 'doctor' | 'latency';
+export type ResultKind = 'bench-rt' | 'bench-rtl' | 'bench-xruns' | 'doctor' | 'latency' | 'tune';
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.ARCHIBALD_STATE_DIR) return env.ARCHIBALD_STATE_DIR;

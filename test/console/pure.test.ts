@@ -67,6 +67,10 @@ test('progress lines: the bench ndjson records parse, anything else is ignored',
 });
 
 test('bench requests become fixed CLI argv; anything else is refused', () => {
+  assert.deepEqual(benchArgs(benchRequestSchema.parse({ kind: 'tune', durationS: 30, dspPercent: 60 })), [
+    'tune', '--hold', '30', '--load', 'none', '--dsp', '60', '--backend', 'pipewire', '--json', '--progress', 'ndjson',
+  ]);
+  assert.equal(benchRequestSchema.safeParse({ kind: 'tune', durationS: 30, dspPercent: 99 }).success, false);
   assert.deepEqual(benchArgs(benchRequestSchema.parse({ kind: 'rt', durationS: 5 })), ['bench', 'rt', '--load', 'none', '--duration', '5', '--json', '--progress', 'ndjson']);
   assert.deepEqual(benchArgs(benchRequestSchema.parse({ kind: 'xruns', durationS: 60, backend: 'jack' })), [
     'bench',

@@ -9,7 +9,7 @@
 import path from 'node:path/posix';
 
 export const DOMAIN_LIBRARIES = ['pipewire', 'jack', 'linux', 'html'] as const;
-export const CAPABILITIES = ['doctor', 'bench', 'profile', 'latency', 'console', 'report', 'installer'] as const;
+export const CAPABILITIES = ['doctor', 'bench', 'profile', 'latency', 'console', 'report', 'installer', 'tune'] as const;
 export const COMPOSITION_ROOTS = ['src/cli.ts', 'src/doctor/main.ts'] as const;
 /** The files another capability may import: its public surface (contract.ts is the browser-safe part). */
 export const PUBLIC_SURFACE = ['index.ts', 'contract.ts'] as const;

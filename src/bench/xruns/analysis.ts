@@ -11,6 +11,8 @@ const LATE_FACTOR = 1.5;
 const IDLE_GAP_NS = 1e9;
 /** Cap on stored xrun times: a broken setup can xrun on every cycle for ten minutes. */
 export const MAX_XRUN_TIMES = 10_000;
+const LOAD_BINS = 400;
+const LOAD_BIN_WIDTH = 2 / LOAD_BINS;
 
 interface DriverTrack {
   name: string;
@@ -48,6 +50,9 @@ export interface SessionTotals {
   droppedReports: number;
   /** Nodes that were still running when their cycle was profiled, with how often. */
   lateNodes: Array<{ name: string; cycles: number }>;
+  /** Mean and 99th percentile of the per-cycle DSP load over the session (0 when none was measured). */
+  dspLoadMean: number;
+  dspLoadP99: number;
   drivers: Array<{ id: number; name: string; cycles: number; xruns: number }>;
 }
 
@@ -61,6 +66,10 @@ export class XrunAccumulator {
   private droppedPoints = 0;
   private readonly lateNodes = new Map<string, number>();
   private dspLoadMax = 0;
+  /** Per-cycle loads in 0.5 % bins up to 200 %: a percentile without keeping every cycle. */
+  private readonly loadBins = new Uint32Array(LOAD_BINS);
+  private loadSum = 0;
+  private loadCount = 0;
   /** Copied, not kept: the decoder reuses its point object for every cycle. */
   private latest = { rate: 0, quantum: 0, driver: '' };
   private interval: { cycles: number; xruns: number; late: number; loadSum: number; loadCount: number; loadMax: number } = XrunAccumulator.emptyInterval();
@@ -152,6 +161,9 @@ export class XrunAccumulator {
       this.interval.loadCount++;
       if (load > this.interval.loadMax) this.interval.loadMax = load;
       if (load > this.dspLoadMax) this.dspLoadMax = load;
+      this.loadBins[Math.min(LOAD_BINS - 1, Math.floor(load / LOAD_BIN_WIDTH))]!++;
+      this.loadSum += load;
+      this.loadCount++;
     }
     this.interval.cycles += newCycles;
     this.interval.xruns += newXruns;
@@ -171,6 +183,18 @@ export class XrunAccumulator {
     };
   }
 
+  /** Upper edge of the bin holding the given fraction of cycles (never above the worst cycle). */
+  private loadPercentile(fraction: number): number {
+    if (this.loadCount === 0) return 0;
+    const rank = Math.ceil(fraction * this.loadCount);
+    let seen = 0;
+    for (let bin = 0; bin < LOAD_BINS; bin++) {
+      seen += this.loadBins[bin]!;
+      if (seen >= rank) return Math.min(this.dspLoadMax, (bin + 1) * LOAD_BIN_WIDTH);
+    }
+    return this.dspLoadMax;
+  }
+
   totals(): SessionTotals {
     const drivers = [...this.tracks.entries()].map(([id, t]) => ({ id, name: t.name, cycles: t.cycles, xruns: t.xruns }));
     return {
@@ -186,6 +210,8 @@ export class XrunAccumulator {
       incompleteCycles: this.incompleteCycles,
       droppedReports: this.droppedPoints,
       lateNodes: [...this.lateNodes.entries()].map(([name, cycles]) => ({ name, cycles })).sort((a, b) => b.cycles - a.cycles),
+      dspLoadMean: this.loadCount > 0 ? this.loadSum / this.loadCount : 0,
+      dspLoadP99: this.loadPercentile(0.99),
       drivers,
     };
   }

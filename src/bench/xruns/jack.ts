@@ -67,6 +67,7 @@ export class JackSession {
   private xruns = 0;
   private truncated = false;
   private loadMax = 0;
+  private readonly sessionLoad = { sum: 0, count: 0 };
   private interval = { cycles: 0, xruns: 0, loadSum: 0, loadCount: 0, loadMax: 0 };
 
   private advance(frameTime: number): void {
@@ -104,6 +105,8 @@ export class JackSession {
         this.interval.loadCount++;
         this.interval.loadMax = Math.max(this.interval.loadMax, load);
         this.loadMax = Math.max(this.loadMax, load);
+        this.sessionLoad.sum += load;
+        this.sessionLoad.count++;
         break;
       }
       case 'xrun': {
@@ -141,6 +144,9 @@ export class JackSession {
       incompleteCycles: 0,
       droppedReports: 0,
       lateNodes: [],
+      dspLoadMean: this.sessionLoad.count > 0 ? this.sessionLoad.sum / this.sessionLoad.count : 0,
+      // JACK reports its load averaged per interval, not per cycle: the worst interval stands in.
+      dspLoadP99: this.loadMax,
       drivers: [{ id: 0, name: 'jackd', cycles: this.cycles, xruns: this.xruns }],
     };
   }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { JobSnapshot } from '../../jobs.js';
 import { numberField, rtHistogram, rtThreads, xrunEvents, xrunsTimeline } from '../../../bench/contract.js';
+import { tuneReportSchema } from '../../../tune/contract.js';
 import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
 import { BackendSelect, type Backend } from '../backend-select.js';
 import { Plot } from '../chart.js';
@@ -13,7 +14,7 @@ interface SavedResult {
   file: string;
   document: unknown;
 }
-type Results = Record<'rt' | 'rtl' | 'xruns', SavedResult | null>;
+type Results = Record<'rt' | 'rtl' | 'xruns', SavedResult | null> & { tune?: SavedResult | null };
 
 function RtResult({ document, source }: { document: unknown; source: string }) {
   const histogram = rtHistogram(document);
@@ -109,8 +110,40 @@ function XrunsResult({ document, source }: { document: unknown; source: string }
   );
 }
 
+/** A tune result: the verdict and one row per step. */
+function TuneResult({ document, source }: { document: unknown; source: string }) {
+  const parsed = tuneReportSchema.safeParse(document);
+  if (!parsed.success) return null;
+  const report = parsed.data;
+  const verdict = report.verdict === 'found' ? `safe quantum ${report.safeQuantum}` : report.verdict === 'interrupted' ? 'interrupted' : `not even ${report.settings.from} held`;
+  return (
+    <div class="result" data-testid="tune-result">
+      <h2>Tune ({source})</h2>
+      <p>
+        <b>{verdict}</b> · load {report.settings.load} · DSP {report.settings.dspPercent} % · clock {report.restored ? 'restored' : 'NOT restored'}
+      </p>
+      <table>
+        <thead>
+          <tr><th>quantum</th><th>verdict</th><th>xruns / cycles</th><th>DSP mean / p99 / max</th></tr>
+        </thead>
+        <tbody>
+          {report.steps.map((step) => (
+            <tr key={step.quantum}>
+              <td>{step.quantum}</td>
+              <td>{step.verdict}</td>
+              <td>{step.xruns} / {step.cycles}</td>
+              <td>{(step.dspLoad.mean * 100).toFixed(1)} / {(step.dspLoad.p99 * 100).toFixed(1)} / {(step.dspLoad.max * 100).toFixed(1)} %</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function BenchPage() {
-  const [kind, setKind] = useState<'rt' | 'xruns'>('rt');
+  const [kind, setKind] = useState<'rt' | 'xruns' | 'tune'>('rt');
+  const [dspPercent, setDspPercent] = useState(0);
   const [durationS, setDurationS] = useState(10);
   const [load, setLoad] = useState<'none' | 'half' | 'full'>('none');
   const [backend, setBackend] = useState<Backend>('pipewire');
@@ -138,7 +171,7 @@ export function BenchPage() {
   const start = async (): Promise<void> => {
     setError(null);
     try {
-      const body = kind === 'rt' ? { kind, durationS, load } : { kind, durationS, backend };
+      const body = kind === 'rt' ? { kind, durationS, load } : kind === 'tune' ? { kind, durationS, load, dspPercent, backend } : { kind, durationS, backend };
       const response = await postJson<{ job: JobSnapshot }>('/api/bench', body);
       setJob(response.job);
     } catch (caught) {
@@ -161,11 +194,20 @@ export function BenchPage() {
         <label class="inline">
           <input type="radio" name="kind" checked={kind === 'xruns'} onChange={() => setKind('xruns')} /> Xruns (bench xruns)
         </label>
+        <label class="inline">
+          <input type="radio" name="kind" checked={kind === 'tune'} onChange={() => setKind('tune')} /> Smallest safe quantum (tune)
+        </label>
         <label>
-          Duration (s){' '}
+          {kind === 'tune' ? 'Hold per step (s)' : 'Duration (s)'}{' '}
           <input type="number" name="duration" min={2} max={3600} value={durationS} onInput={(e) => setDurationS(Number((e.currentTarget as HTMLInputElement).value))} />
         </label>
-        {kind === 'rt' ? (
+        {kind === 'tune' && (
+          <label>
+            DSP (%){' '}
+            <input type="number" name="dsp" min={0} max={95} value={dspPercent} onInput={(e) => setDspPercent(Number((e.currentTarget as HTMLInputElement).value))} />
+          </label>
+        )}
+        {kind !== 'xruns' ? (
           <label>
             Load{' '}
             <select value={load} onChange={(e) => setLoad((e.currentTarget as HTMLSelectElement).value as 'none' | 'half' | 'full')}>
@@ -203,6 +245,8 @@ export function BenchPage() {
       )}
       {finishedBench?.kind === 'bench-rt' && <RtResult document={finishedBench.result} source="this run" />}
       {finishedBench?.kind === 'bench-xruns' && <XrunsResult document={finishedBench.result} source="this run" />}
+      {finishedBench?.kind === 'bench-tune' && <TuneResult document={finishedBench.result} source="this run" />}
+      {results?.tune != null && finishedBench?.kind !== 'bench-tune' && <TuneResult document={results.tune.document} source={results.tune.file} />}
       <h2>Latest saved results</h2>
       {results === null ? (
         <p class="muted">Loading…</p>
