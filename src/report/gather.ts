@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { cliRunner, parseJsonDocument } from '../console/index.js';
 import { runGroupedDoctor, type GroupedDoctor } from '../doctor/index.js';
-import { loadProfile } from '../profile/index.js';
+import { loadProfile, type Profile } from '../profile/index.js';
 import { hostSystem, type System } from '../system/index.js';
 import { latestResult } from '../system/index.js';
 import { parseAsoundCards, parseCpuInfo, type CpuSummary, type SoundCard } from './identity.js';
@@ -25,7 +25,7 @@ export interface ReportData {
     soundCards: Known<SoundCard[]>;
   };
   doctor: Known<GroupedDoctor>;
-  profile: Known<{ path: string; profile: unknown }>;
+  profile: Known<{ path: string; profile: Profile }>;
   /** `archibald latency --json` for the active profile (with --measured when a bench rtl result is saved). */
   latency: Known<Record<string, unknown>>;
   results: { rt: SavedResult | null; rtl: SavedResult | null; xruns: SavedResult | null };
@@ -76,7 +76,7 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     parsedFile(system, '/proc/asound/cards', parseAsoundCards),
     system.files.readFile('/proc/sys/kernel/hostname', { maxBytes: 256 }),
     settle(runGroupedDoctor()),
-    settle(loadProfile().then((loaded) => ({ path: loaded.path, profile: loaded.profile as unknown }))),
+    settle(loadProfile().then((loaded) => ({ path: loaded.path, profile: loaded.profile }))),
     latestResult('bench-rt', env),
     latestResult('bench-rtl', env),
     latestResult('bench-xruns', env),
