@@ -1,4 +1,8 @@
-/** The bench documents as the report and the console's pages read them; pure and browser-safe. */
-export * from './chart-data.js';
-export type { BenchRtReport } from './rt/report.js';
-export type { BenchXrunsReport } from './xruns/report.js';
+/**
+ * The benches' documents: one zod schema each (the only definition; types by z.infer) and the
+ * reader report and console use for saved results. Pure and browser-safe.
+ */
+export { benchRtReportSchema, type BenchRtReport } from './rt/schema.js';
+export { benchXrunsReportSchema, type BenchXrunsReport } from './xruns/schema.js';
+export { analysisDocumentSchema, measurementDocumentSchema, type AnalysisDocument, type MeasurementDocument } from './rtl/schema.js';
+export * from './saved.js';

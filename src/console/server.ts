@@ -15,9 +15,10 @@ import { applyRequestSchema, benchArgs, benchRequestSchema, latencyQuerySchema, 
 import type { Asset } from './assets.js';
 import type { CliRunner } from './cli-runner.js';
 import type { GroupedDoctor } from '../doctor/index.js';
+import { readBenchRtl } from '../bench/index.js';
+import { latencyReport, type LatencyReport } from '../latency/index.js';
 import type { JobRunner, JobSnapshot } from './jobs.js';
 import type { LiveHub } from './live.js';
-import { parseJsonDocument } from './progress.js';
 import { hostAllowed, originAllowed, sessionCookie, type Gate } from './security.js';
 
 export interface ConsoleDeps {
@@ -106,19 +107,16 @@ const idle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(
 
 const RESULT_KINDS: Record<'rt' | 'rtl' | 'xruns' | 'tune', ResultKind> = { rt: 'bench-rt', rtl: 'bench-rtl', xruns: 'bench-xruns', tune: 'tune' };
 
-/** The measured round trip from a saved `bench rtl` document, whatever nesting it uses. */
+/** The measured round trip of a saved `bench rtl` document, read through the bench's schema. */
 export function measuredLatency(document: unknown): { latencyMs: number; latencyFrames: number | null } | null {
-  const shape = z.object({ latencyMs: z.number().finite().positive(), latencyFrames: z.number().finite().optional() });
-  for (const candidate of [document, (document as { measured?: unknown } | null)?.measured, (document as { result?: unknown } | null)?.result]) {
-    const parsed = shape.safeParse(candidate);
-    if (parsed.success) return { latencyMs: parsed.data.latencyMs, latencyFrames: parsed.data.latencyFrames ?? null };
-  }
-  return null;
+  const read = readBenchRtl(document);
+  if (read.shape === 'unreadable' || read.document.latencyMs === null || !(read.document.latencyMs > 0)) return null;
+  return { latencyMs: read.document.latencyMs, latencyFrames: read.document.latencyFrames };
 }
 
 export function createConsoleApp(deps: ConsoleDeps): Hono {
   const app = new Hono();
-  const { gate, jobs, live, cli, env } = deps;
+  const { gate, jobs, live, env } = deps;
   const candidateFile = path.join(stateDir(env), 'console', 'candidate-profile.json');
   let dryRunPassedFor: string | null = null;
   let doctorCache: GroupedDoctor | null = null;
@@ -250,22 +248,20 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
   app.get('/api/latency', async (c) => {
     const query = latencyQuerySchema.safeParse(c.req.query());
     if (!query.success) return c.json(apiError('BAD_INPUT', formatIssues(query.error.issues), issuesOf(query.error)), 400);
-    const args = ['latency', '--json'];
-    if (query.data.rate !== undefined) args.push('--rate', String(query.data.rate));
-    if (query.data.quantum !== undefined) args.push('--quantum', String(query.data.quantum));
+    const what = { ...(query.data.rate === undefined ? {} : { rate: String(query.data.rate) }), ...(query.data.quantum === undefined ? {} : { quantum: String(query.data.quantum) }) };
     const rtl = await latestResult('bench-rtl', env);
     const measured = rtl === null ? null : measuredLatency(rtl.document);
     const measuredInfo = measured === null || rtl === null ? null : { ...measured, file: path.basename(rtl.file) };
-    // With a saved measurement the CLI also compares it with the model (unexplained and systemic
+    // With a saved measurement the model is also compared with it (unexplained and systemic
     // latency); the file comes from the state directory, never from the request.
-    let result = await cli.run(measuredInfo === null || rtl === null ? args : [...args, '--measured', rtl.file], 15_000);
-    if (!result.ok && measuredInfo !== null) result = await cli.run(args, 15_000);
-    const document = parseJsonDocument(result.stdout);
-    if (!document.ok) {
-      const reason = result.ok ? document.reason : result.message;
-      return c.json({ ...apiError('TOOL_FAILED', `archibald latency failed: ${(result.stderr.trim().split('\n').at(-1) ?? '') || reason}`), measured: measuredInfo }, 502);
+    const model = (options: Record<string, string>) => latencyReport(options).then(({ report }) => report);
+    let report: LatencyReport;
+    try {
+      report = measuredInfo === null || rtl === null ? await model(what) : await model({ ...what, measured: rtl.file }).catch(() => model(what));
+    } catch (error) {
+      return c.json({ ...apiError('TOOL_FAILED', `archibald latency failed: ${(error as Error).message}`), measured: measuredInfo }, 502);
     }
-    return c.json({ model: document.document, measured: measuredInfo });
+    return c.json({ model: report, measured: measuredInfo });
   });
 
   app.get('/api/results', async (c) => {

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { reportError } from '../errors.js';
 import { endQuietlyOnClosedPipe } from '../output.js';
+import { parseArgsOptions } from './options.js';
 
 const args = process.argv.slice(3);
 let parsed: ReturnType<typeof parse> | undefined;
@@ -17,11 +18,7 @@ function parse() {
     strict: true,
     allowPositionals: false,
     options: {
-      root: { type: 'string' },
-      json: { type: 'boolean' },
-      only: { type: 'string' },
-      profile: { type: 'string' },
-      user: { type: 'string' },
+      ...parseArgsOptions(),
       debug: { type: 'boolean' },
     },
   });

@@ -1,11 +1,19 @@
 /**
  * The `archibald doctor --json` document (version 1). docs/doctor.schema.json is generated from this
- * schema (`node --import tsx src/doctor/gen-schema.ts`) and a test fails when it is stale. The doctor
- * itself never loads zod on its hot path; tests validate its output against this schema.
+ * schema (`node --import tsx src/doctor/gen-schema.ts`) and a test fails when it is stale. This is the
+ * one definition of the document: the doctor's code takes its types from here with `import type`, so
+ * its hot path never loads zod; tests, `report` and `console` validate against the schema itself.
  */
 import { z } from 'zod';
 
 export const statusSchema = z.enum(['pass', 'warn', 'fail', 'skip']);
+
+export const fixSchema = z
+  .object({
+    nix: z.string().min(1).describe('the archibald.* (or plain NixOS) option that fixes it declaratively'),
+    other: z.string().min(1).describe('the fix elsewhere; on NixOS never an imperative command a rebuild would undo'),
+  })
+  .strict();
 
 export const checkResultSchema = z
   .object({
@@ -14,7 +22,7 @@ export const checkResultSchema = z
     status: statusSchema,
     summary: z.string().min(1),
     evidence: z.array(z.string()),
-    fix: z.object({ nix: z.string().min(1), other: z.string().min(1) }).strict().nullable(),
+    fix: fixSchema.nullable(),
   })
   .strict()
   .refine((check) => (check.status === 'warn' || check.status === 'fail') === (check.fix !== null), {
@@ -44,6 +52,9 @@ export const doctorReportSchema = z
   });
 
 export type DoctorReport = z.infer<typeof doctorReportSchema>;
+export type Status = z.infer<typeof statusSchema>;
+export type Fix = z.infer<typeof fixSchema>;
+export type CheckResult = z.infer<typeof checkResultSchema>;
 
 export function doctorJsonSchema(): unknown {
   return { $id: 'https://archibaldos.invalid/schemas/doctor.schema.json', ...z.toJSONSchema(doctorReportSchema, { target: 'draft-2020-12' }) };

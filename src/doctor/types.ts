@@ -10,24 +10,10 @@ import type { Mount } from './parse/mounts.js';
 import type { NodeAccess } from './parse/sysfs.js';
 import type { PwNode } from '../pipewire/dump.js';
 import type { DoctorProfile } from './profile.js';
+import type { Fix } from './schema.js';
 
-export type Status = 'pass' | 'warn' | 'fail' | 'skip';
-
-export interface Fix {
-  /** The archibald.* (or plain NixOS) option that fixes it declaratively. */
-  nix: string;
-  /** The fix elsewhere; on NixOS never an imperative command a rebuild would undo. */
-  other: string;
-}
-
-export interface CheckResult {
-  id: string;
-  title: string;
-  status: Status;
-  summary: string;
-  evidence: string[];
-  fix: Fix | null;
-}
+// The report's shapes are defined once, by the zod schema of the --json document.
+export type { CheckResult, Fix, Status } from './schema.js';
 
 /** A fact is either a value with the place it came from, or the reason it could not be read. */
 export type Fact<T> = { ok: true; value: T; source: string } | { ok: false; reason: string };

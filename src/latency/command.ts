@@ -7,6 +7,7 @@ import { colours, printJson, useColour } from '../output.js';
 import { loadProfile, STANDARD_RATES, isValidQuantum, QUANTUM_MAX, QUANTUM_MIN } from '../profile/index.js';
 import { parseJson } from '../result.js';
 import { compareMeasured, latencyBudget, type Comparison, type DeviceType, type Engine, type LatencyBudget, type UsbSpeed } from './model.js';
+import type { LatencyReport } from './schema.js';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -80,7 +81,11 @@ function render(budget: LatencyBudget, comparison: Comparison | null, source: st
   return `${out.join('\n')}\n`;
 }
 
-export async function runLatencyCommand(options: Options): Promise<number> {
+/**
+ * Everything but printing: flags and profile in, the `--json` document out. `report` and `console`
+ * call this in-process instead of spawning the CLI.
+ */
+export async function latencyReport(options: Options): Promise<{ report: LatencyReport; budget: LatencyBudget; comparison: Comparison | null; overridden: boolean }> {
   // Flags first: a bad flag is reported before any file is read.
   const rate = integerFlag('--rate', text(options, 'rate'), (n) => (STANDARD_RATES as readonly number[]).includes(n), `one of ${STANDARD_RATES.join(', ')} (Hz)`);
   const quantum = integerFlag('--quantum', text(options, 'quantum'), isValidQuantum, `a power of two in ${QUANTUM_MIN}..${QUANTUM_MAX} (frames)`);
@@ -93,10 +98,9 @@ export async function runLatencyCommand(options: Options): Promise<number> {
   const measured = measuredFile === undefined ? null : await readMeasured(measuredFile);
 
   const { path: profilePath, profile } = await loadProfile(text(options, 'file'));
-  const effectiveQuantum = quantum ?? profile.pipewire.quantum;
   const budget = latencyBudget({
     rate: rate ?? profile.pipewire.rate,
-    quantum: effectiveQuantum,
+    quantum: quantum ?? profile.pipewire.quantum,
     periods: periods ?? profile.device.periods,
     device: device ?? profile.device.type,
     engine,
@@ -106,16 +110,18 @@ export async function runLatencyCommand(options: Options): Promise<number> {
     pluginFrames,
   });
   const comparison = measured === null ? null : compareMeasured(budget, measured);
-  if (options.json === true) {
-    printJson({
-      version: 1,
-      profile: profilePath,
-      ...budget,
-      ...(comparison === null ? {} : { measured: { file: measuredFile, rate: measured?.rate, confidence: measured?.confidence ?? null, ...comparison } }),
-    });
-  } else {
-    const overridden = [rate, quantum, periods, device].some((value) => value !== undefined);
-    process.stdout.write(render(budget, comparison, `${overridden ? 'what-if on ' : ''}${profilePath}`));
-  }
+  const report: LatencyReport = {
+    version: 1,
+    profile: profilePath,
+    ...budget,
+    ...(comparison === null || measuredFile === undefined || measured === null ? {} : { measured: { file: measuredFile, rate: measured.rate, confidence: measured.confidence ?? null, ...comparison } }),
+  };
+  return { report, budget, comparison, overridden: [rate, quantum, periods, device].some((value) => value !== undefined) };
+}
+
+export async function runLatencyCommand(options: Options): Promise<number> {
+  const { report, budget, comparison, overridden } = await latencyReport(options);
+  if (options.json === true) printJson(report);
+  else process.stdout.write(render(budget, comparison, `${overridden ? 'what-if on ' : ''}${report.profile}`));
   return 0;
 }

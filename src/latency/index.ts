@@ -1,3 +1,4 @@
-/** The latency capability's public surface: the budget model and the command. */
+/** The latency capability's public surface: the budget model, its document's contract and the command. */
 export * from './model.js';
-export { runLatencyCommand } from './command.js';
+export * from './contract.js';
+export { latencyReport, runLatencyCommand } from './command.js';

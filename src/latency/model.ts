@@ -8,9 +8,9 @@
  * learns from a loopback measurement.
  */
 
-export type Engine = 'pipewire' | 'jackd';
-export type DeviceType = 'usb' | 'pci';
-export type UsbSpeed = 'high' | 'full';
+import type { Comparison, DeviceType, Engine, LatencyBudget, Stage, UsbSpeed } from './schema.js';
+
+export type { Comparison, DeviceType, Engine, LatencyBudget, Stage, UsbSpeed } from './schema.js';
 
 export interface LatencyInput {
   rate: number;
@@ -24,32 +24,6 @@ export interface LatencyInput {
   jackBridge: boolean;
   /** Latency the plugins in the path report (look-ahead limiters, linear-phase EQs): frames. */
   pluginFrames: number;
-}
-
-export interface Stage {
-  id: string;
-  name: string;
-  frames: number;
-  ms: number;
-  /** How the frames were computed, with the numbers filled in. */
-  formula: string;
-  reported: boolean;
-}
-
-export interface LatencyBudget {
-  rate: number;
-  quantum: number;
-  periods: number;
-  device: DeviceType;
-  engine: Engine;
-  usbSpeed: UsbSpeed | null;
-  /** The ALSA period the engine asks the driver for (PipeWire halves it for USB, a "batch" device). */
-  alsaPeriodFrames: number;
-  stages: Stage[];
-  totalFrames: number;
-  totalMs: number;
-  /** Frames of the total the engine reports to JACK clients as port latency. */
-  reportedFrames: number;
 }
 
 // sound/usb/card.h
@@ -196,20 +170,6 @@ export function latencyBudget(input: LatencyInput): LatencyBudget {
 export interface MeasuredRoundTrip {
   rate: number;
   latencyFrames: number;
-}
-
-export interface Comparison {
-  measuredFrames: number;
-  measuredMs: number;
-  /** Measured frames converted to the model's rate when the measurement ran at another one. */
-  measuredFramesAtModelRate: number;
-  nominalFrames: number;
-  /** measured - model total: what the model does not explain (converters, device FIFOs, host controller). */
-  unexplainedFrames: number;
-  unexplainedMs: number;
-  /** measured - what the engine reports: the systemic latency to enter in Ardour, split across input and output. */
-  systemicFrames: number;
-  systemicMs: number;
 }
 
 export function compareMeasured(budget: LatencyBudget, measured: MeasuredRoundTrip): Comparison {

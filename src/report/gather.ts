@@ -1,8 +1,8 @@
 /** The report's adapter: what it shows, read through src/system and the capabilities' own code. */
 import path from 'node:path';
-import { cliRunner, parseJsonDocument } from '../console/index.js';
 import { runGroupedDoctor, type GroupedDoctor } from '../doctor/index.js';
-import { loadProfile } from '../profile/index.js';
+import { latencyReport, type LatencyReport } from '../latency/index.js';
+import { loadProfile, type Profile } from '../profile/index.js';
 import { hostSystem, type System } from '../system/index.js';
 import { latestResult } from '../system/index.js';
 import { parseAsoundCards, parseCpuInfo, type CpuSummary, type SoundCard } from './identity.js';
@@ -25,9 +25,9 @@ export interface ReportData {
     soundCards: Known<SoundCard[]>;
   };
   doctor: Known<GroupedDoctor>;
-  profile: Known<{ path: string; profile: unknown }>;
+  profile: Known<{ path: string; profile: Profile }>;
   /** `archibald latency --json` for the active profile (with --measured when a bench rtl result is saved). */
-  latency: Known<Record<string, unknown>>;
+  latency: Known<LatencyReport>;
   results: { rt: SavedResult | null; rtl: SavedResult | null; xruns: SavedResult | null; tune?: SavedResult | null };
 }
 
@@ -51,19 +51,12 @@ const settle = <T>(promise: Promise<T>): Promise<Known<T>> =>
     (error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
   );
 
-/** The latency model through the CLI itself, so the report shows exactly what `archibald latency` says. */
-async function latencyModel(env: NodeJS.ProcessEnv, rtlFile: string | null): Promise<Known<Record<string, unknown>>> {
-  const cli = cliRunner(env);
-  const attempt = async (args: string[]): Promise<Known<Record<string, unknown>>> => {
-    const result = await cli.run(args, 15_000);
-    const document = parseJsonDocument(result.stdout);
-    if (document.ok) return { ok: true, value: document.document };
-    return { ok: false, reason: result.ok ? document.reason : result.stderr.trim().split('\n')[0] || result.message };
-  };
-  const plain = ['latency', '--json'];
+/** The latency model in-process, exactly what `archibald latency --json` prints. */
+async function latencyModel(rtlFile: string | null): Promise<Known<LatencyReport>> {
+  const attempt = (options: Record<string, string | boolean>): Promise<Known<LatencyReport>> => settle(latencyReport(options).then(({ report }) => report));
   // A saved measurement the model cannot read (no trace found) must not cost the model itself.
-  const measured = rtlFile === null ? null : await attempt([...plain, '--measured', rtlFile]);
-  return measured?.ok === true ? measured : attempt(plain);
+  const measured = rtlFile === null ? null : await attempt({ measured: rtlFile });
+  return measured?.ok === true ? measured : attempt({});
 }
 
 const named = (found: { file: string; document: unknown } | null): SavedResult | null => (found === null ? null : { file: path.basename(found.file), document: found.document });
@@ -76,14 +69,14 @@ export async function gatherReport(env: NodeJS.ProcessEnv = process.env, system:
     parsedFile(system, '/proc/asound/cards', parseAsoundCards),
     system.files.readFile('/proc/sys/kernel/hostname', { maxBytes: 256 }),
     settle(runGroupedDoctor()),
-    settle(loadProfile().then((loaded) => ({ path: loaded.path, profile: loaded.profile as unknown }))),
+    settle(loadProfile().then((loaded) => ({ path: loaded.path, profile: loaded.profile }))),
     latestResult('bench-rt', env),
     latestResult('bench-rtl', env),
     latestResult('bench-xruns', env),
     latestResult('tune', env),
   ]);
   const name = hostname.ok ? hostname.text.trim() : '';
-  const latency = await latencyModel(env, rtl?.file ?? null);
+  const latency = await latencyModel(rtl?.file ?? null);
   return {
     generatedAt: new Date().toISOString(),
     identity: {

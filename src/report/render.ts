@@ -1,5 +1,6 @@
 /** Pure: the report's data as an HTML page description (renderPage) and as Markdown for an issue. */
-import { benchRtPageSpec, benchXrunsPageSpec, numberField, rtHistogram, rtThreads, xrunEvents, type BenchRtReport, type BenchXrunsReport } from '../bench/index.js';
+import { benchRtPageSpec, benchXrunsPageSpec, readBenchRt, readBenchRtl, readBenchXruns, type BenchRtlSummary, type BenchRtSummary, type BenchXrunsSummary, type SavedDocument } from '../bench/index.js';
+import type { LatencyReport } from '../latency/index.js';
 import type { GroupedDoctor } from '../doctor/index.js';
 import type { ReportData, SavedResult } from './gather.js';
 import { escapeHtml, type ChartSpec, type PageSection, type PageSpec } from '../html/page.js';
@@ -58,54 +59,34 @@ function doctorSection(data: ReportData): PageSection {
 
 const sourceLine = (saved: SavedResult): string => `<p class="skip">From ${escapeHtml(saved.file)}</p>`;
 
-/**
- * The bench's own page sections (the same tables and charts as `bench … --out`), when the saved
- * document has the shape that code expects; null for an older or damaged document.
- */
-function ownSections<T>(saved: SavedResult, label: string, matches: (document: unknown) => document is T, spec: (document: T, escape: (text: string) => string) => PageSpec): PageSection[] | null {
-  if (!matches(saved.document)) return null;
-  try {
-    return spec(saved.document, escapeHtml).sections.map((section, index) => ({
-      ...section,
-      heading: `${label}: ${section.heading}`,
-      html: (index === 0 ? sourceLine(saved) : '') + (section.html ?? ''),
-    }));
-  } catch {
-    return null;
-  }
+/** The bench's own page sections (the same tables and charts as `bench … --out`) for a full document. */
+function ownSections<T>(saved: SavedResult, label: string, document: T, spec: (document: T, escape: (text: string) => string) => PageSpec): PageSection[] {
+  return spec(document, escapeHtml).sections.map((section, index) => ({
+    ...section,
+    heading: `${label}: ${section.heading}`,
+    html: (index === 0 ? sourceLine(saved) : '') + (section.html ?? ''),
+  }));
 }
 
-function isBenchRtReport(document: unknown): document is BenchRtReport {
-  const doc = document as Partial<BenchRtReport> | null;
-  return doc?.version === 1 && doc.tool === 'cyclictest' && Array.isArray(doc.histogram) && Array.isArray(doc.threads) && Array.isArray(doc.cyclictest?.argv);
-}
-
-function isBenchXrunsReport(document: unknown): document is BenchXrunsReport {
-  const doc = document as Partial<BenchXrunsReport> | null;
-  return doc?.version === 1 && typeof doc.source === 'string' && Array.isArray(doc.xrunTimesS) && Array.isArray(doc.timeline) && Array.isArray(doc.drivers);
-}
+const unreadable = (saved: SavedResult, heading: string, reason: string): PageSection => ({
+  heading,
+  html: `${sourceLine(saved)}<p class="fail">This saved result does not match its schema: ${escapeHtml(reason)}</p>`,
+});
 
 function rtSections(saved: SavedResult): PageSection[] {
-  const own = ownSections(saved, 'Scheduling latency', isBenchRtReport, benchRtPageSpec);
-  if (own !== null) return own;
-  const source = sourceLine(saved);
-  const threads = rtThreads(saved.document);
-  const histogram = rtHistogram(saved.document);
-  const charts: ChartSpec[] =
-    histogram === null
-      ? []
-      : [{ title: 'Scheduling latency histogram', xLabel: 'latency (µs)', yLabel: 'samples', x: histogram.xs, series: histogram.series.map((s) => ({ label: s.label, values: s.counts })), kind: 'points', logY: true }];
+  const read = readBenchRt(saved.document);
+  if (read.shape === 'full') return ownSections(saved, 'Scheduling latency', read.document, benchRtPageSpec);
+  if (read.shape === 'unreadable') return [unreadable(saved, 'Scheduling latency (bench rt)', read.reason)];
   const show = (value: number | null): string => (value === null ? '—' : String(value));
   return [
     {
       heading: 'Scheduling latency (bench rt)',
       html:
-        source +
+        sourceLine(saved) +
         table(
           ['CPU', 'min µs', 'avg µs', 'max µs', 'p99 µs', 'p99.9 µs'],
-          threads.map((t) => [String(t.cpu), show(t.minUs), t.avgUs === null ? '—' : t.avgUs.toFixed(1), show(t.maxUs), show(t.p99Us), show(t.p999Us)]),
+          read.document.threads.map((t) => [String(t.cpu), show(t.minUs), t.avgUs === null ? '—' : t.avgUs.toFixed(1), show(t.maxUs), show(t.p99Us), show(t.p999Us)]),
         ),
-      charts,
     },
   ];
 }
@@ -118,63 +99,45 @@ function tuneSections(saved: SavedResult | null): PageSection[] {
 }
 
 function xrunsSections(saved: SavedResult): PageSection[] {
-  return ownSections(saved, 'Xruns', isBenchXrunsReport, benchXrunsPageSpec) ?? [xrunsSection(saved)];
+  const read = readBenchXruns(saved.document);
+  if (read.shape === 'full') return ownSections(saved, 'Xruns', read.document, benchXrunsPageSpec);
+  if (read.shape === 'unreadable') return [unreadable(saved, 'Xruns (bench xruns)', read.reason)];
+  return [xrunsSection(saved, read.document)];
 }
 
-function xrunsSection(saved: SavedResult): PageSection {
-  const doc = saved.document;
-  const events = xrunEvents(doc);
-  const duration = numberField(doc, 'durationS');
-  const summary = `${sourceLine(saved)}<p><b>${numberField(doc, 'xruns') ?? '?'}</b> xruns in ${numberField(doc, 'cycles') ?? '?'} cycles (${
-    numberField(doc, 'xrunPercent')?.toFixed(3) ?? '?'
-  } %) over ${duration ?? '?'} s.</p>`;
+function xrunsSection(saved: SavedResult, doc: BenchXrunsSummary): PageSection {
+  const times = doc.xrunTimesS ?? [];
+  const summary = `${sourceLine(saved)}<p><b>${doc.xruns}</b> xruns in ${doc.cycles} cycles (${doc.xrunPercent?.toFixed(3) ?? '?'} %) over ${doc.durationS} s.</p>`;
   // Empty points at 0 and at the end make the axis span the whole session, not just the xruns.
-  const end = Math.max(duration ?? 0, ...events.map(([at]) => at), 1);
-  const edges = [0, end].filter((edge) => !events.some(([at]) => at === edge)).map((edge) => [edge, null] as const);
-  const points = [...edges, ...events].sort((a, b) => a[0] - b[0]);
-  const x = points.map(([at]) => at);
-  const values = points.map(([, n]) => n);
+  const end = Math.max(doc.durationS, ...times, 1);
+  const edges = [0, end].filter((edge) => !times.includes(edge)).map((edge) => [edge, null] as const);
+  const points = [...edges, ...times.map((at) => [at, 1] as const)].sort((a, b) => a[0] - b[0]);
   return {
     heading: 'Xruns (bench xruns)',
     html: summary,
-    charts: [{ title: 'Xrun timeline', xLabel: 'seconds into the session', yLabel: 'xruns', x, series: [{ label: 'xruns', values, colour: '#dc2626' }], kind: 'points' }],
+    charts: [{ title: 'Xrun timeline', xLabel: 'seconds into the session', yLabel: 'xruns', x: points.map(([at]) => at), series: [{ label: 'xruns', values: points.map(([, n]) => n), colour: '#dc2626' }], kind: 'points' }],
   };
 }
 
 function rtlSection(saved: SavedResult): PageSection {
-  const doc = saved.document;
-  const ms = numberField(doc, 'latencyMs');
-  const frames = numberField(doc, 'latencyFrames');
-  const confidence = numberField(doc, 'confidence');
+  const heading = 'Round-trip latency (bench rtl)';
+  const read = readBenchRtl(saved.document);
+  if (read.shape === 'unreadable') return unreadable(saved, heading, read.reason);
+  const { latencyMs: ms, latencyFrames: frames, confidence } = read.document;
   return {
-    heading: 'Round-trip latency (bench rtl)',
+    heading,
     html: `${sourceLine(saved)}<p>${ms === null ? 'no figure' : `<b>${ms.toFixed(3)} ms</b>`}${frames === null ? '' : ` (${frames.toFixed(2)} frames)`}${
-      confidence === null ? '' : `, confidence ${confidence.toFixed(2)}`
-    }</p><pre>${escapeHtml(JSON.stringify(doc, null, 2).slice(0, 4000))}</pre>`,
+      confidence === undefined ? '' : `, confidence ${confidence.toFixed(2)}`
+    }</p><pre>${escapeHtml(JSON.stringify(saved.document, null, 2).slice(0, 4000))}</pre>`,
   };
 }
 
-interface LatencyDocument {
-  rate: number;
-  quantum: number;
-  periods?: number;
-  device?: string;
-  stages: Array<{ name: string; frames: number; ms: number; formula?: string }>;
-  totalFrames: number;
-  totalMs: number;
-  measured?: { measuredMs: number; measuredFramesAtModelRate: number; unexplainedMs: number; systemicFrames: number };
-}
-
-function latencyDocument(known: ReportData['latency']): LatencyDocument | null {
-  if (!known.ok) return null;
-  const doc = known.value as Partial<LatencyDocument>;
-  return typeof doc.totalMs === 'number' && typeof doc.totalFrames === 'number' && Array.isArray(doc.stages) && typeof doc.rate === 'number' ? (doc as LatencyDocument) : null;
-}
+const latencyDocument = (known: ReportData['latency']): LatencyReport | null => (known.ok ? known.value : null);
 
 function latencySection(data: ReportData): PageSection {
   const doc = latencyDocument(data.latency);
   if (doc === null) return { heading: 'Latency model', html: `<p class="skip">${escapeHtml(data.latency.ok ? 'archibald latency printed an unexpected document' : data.latency.reason)}</p>` };
-  const rows = doc.stages.map((stage) => [escapeHtml(stage.name), String(stage.frames), stage.ms.toFixed(3), escapeHtml(stage.formula ?? '')]);
+  const rows = doc.stages.map((stage) => [escapeHtml(stage.name), String(stage.frames), stage.ms.toFixed(3), escapeHtml(stage.formula)]);
   rows.push(['<b>total round trip</b>', `<b>${doc.totalFrames}</b>`, `<b>${doc.totalMs.toFixed(3)}</b>`, '']);
   const measured =
     doc.measured === undefined
@@ -182,7 +145,7 @@ function latencySection(data: ReportData): PageSection {
       : `<p>Measured round trip <b>${doc.measured.measuredMs.toFixed(3)} ms</b> (${doc.measured.measuredFramesAtModelRate} frames); not explained by the model ${doc.measured.unexplainedMs.toFixed(3)} ms; systemic latency to enter in Ardour: <b>${doc.measured.systemicFrames} frames</b>.</p>`;
   return {
     heading: 'Latency model',
-    html: `<p>${doc.rate} Hz, quantum ${doc.quantum}${doc.periods === undefined ? '' : `, ${doc.periods} periods`}${doc.device === undefined ? '' : `, ${escapeHtml(doc.device)}`}: <b>${doc.totalMs.toFixed(3)} ms</b> round trip (model).</p>${table(['Stage', 'frames', 'ms', 'how'], rows)}${measured}`,
+    html: `<p>${doc.rate} Hz, quantum ${doc.quantum}${`, ${doc.periods} periods`}${`, ${escapeHtml(doc.device)}`}: <b>${doc.totalMs.toFixed(3)} ms</b> round trip (model).</p>${table(['Stage', 'frames', 'ms', 'how'], rows)}${measured}`,
   };
 }
 
@@ -226,28 +189,26 @@ function code(text: string): string {
   return `${fence}${flat.startsWith('`') || flat.endsWith('`') ? ` ${flat} ` : flat}${fence}`;
 }
 
+function rtLine(doc: BenchRtSummary): string {
+  const { overall } = doc;
+  return `${doc.verdict ?? '?'}, max ${overall.maxUs ?? '?'} µs, p99 ${overall.p99Us ?? '?'} µs, p99.9 ${overall.p999Us ?? '?'} µs${doc.durationS === undefined ? '' : `, ${doc.durationS} s`}${doc.load === undefined ? '' : `, load ${doc.load}`}`;
+}
+
+/** A full document is also a summary: every reader's full schema extends its summary's fields. */
+function savedLine<Full extends Summary, Summary>(read: SavedDocument<Full, Summary>, line: (document: Summary) => string): string {
+  return read.shape === 'unreadable' ? `does not match its schema (${read.reason})` : line(read.document);
+}
+
 function benchLines(data: ReportData): string[] {
   const lines: string[] = [];
   const { rt, xruns, rtl } = data.results;
-  if (rt !== null) {
-    const overall = (rt.document as { overall?: { maxUs?: number | null; p99Us?: number | null; p999Us?: number | null } } | null)?.overall;
-    const verdict = (rt.document as { verdict?: string } | null)?.verdict ?? '?';
-    const load = (rt.document as { load?: string } | null)?.load;
-    lines.push(
-      `- **bench rt** (${code(rt.file)}): ${verdict}, max ${overall?.maxUs ?? '?'} µs, p99 ${overall?.p99Us ?? '?'} µs, p99.9 ${overall?.p999Us ?? '?'} µs` +
-        `${numberField(rt.document, 'durationS') === null ? '' : `, ${numberField(rt.document, 'durationS')} s`}${typeof load === 'string' ? `, load ${load}` : ''}`,
-    );
-  }
+  if (rt !== null) lines.push(`- **bench rt** (${code(rt.file)}): ${savedLine(readBenchRt(rt.document), rtLine)}`);
   if (xruns !== null) {
-    lines.push(
-      `- **bench xruns** (${code(xruns.file)}): ${numberField(xruns.document, 'xruns') ?? '?'} xruns in ${numberField(xruns.document, 'cycles') ?? '?'} cycles (${
-        numberField(xruns.document, 'xrunPercent')?.toFixed(3) ?? '?'
-      } %) over ${numberField(xruns.document, 'durationS') ?? '?'} s`,
-    );
+    lines.push(`- **bench xruns** (${code(xruns.file)}): ${savedLine(readBenchXruns(xruns.document), (doc) => `${doc.xruns} xruns in ${doc.cycles} cycles (${doc.xrunPercent?.toFixed(3) ?? '?'} %) over ${doc.durationS} s`)}`);
   }
   if (rtl !== null) {
-    const ms = numberField(rtl.document, 'latencyMs');
-    lines.push(`- **bench rtl** (${code(rtl.file)}): round trip ${ms === null ? '?' : `${ms.toFixed(3)} ms`}${numberField(rtl.document, 'latencyFrames') === null ? '' : ` (${numberField(rtl.document, 'latencyFrames')?.toFixed(2)} frames)`}`);
+    const line = ({ latencyMs: ms, latencyFrames: frames }: BenchRtlSummary): string => `round trip ${ms === null ? '?' : `${ms.toFixed(3)} ms`}${frames === null ? '' : ` (${frames.toFixed(2)} frames)`}`;
+    lines.push(`- **bench rtl** (${code(rtl.file)}): ${savedLine(readBenchRtl(rtl.document), line)}`);
   }
   const tune = data.results.tune ?? null;
   const tuned = tune === null ? null : tuneReportSchema.safeParse(tune.document);
@@ -263,8 +224,8 @@ export function reportMarkdown(data: ReportData, htmlFile: string | null): strin
   out.push('| | |', '|---|---|');
   for (const [key, value] of identityRows(data)) out.push(`| ${cell(key)} | ${cell(value)} |`);
   if (data.profile.ok) {
-    const p = data.profile.value.profile as { name?: string; pipewire?: { rate?: number; quantum?: number }; kernel?: { mode?: string } };
-    out.push(`| Profile | ${cell(`${p.name ?? '?'}: ${p.pipewire?.rate ?? '?'} Hz, quantum ${p.pipewire?.quantum ?? '?'}, kernel ${p.kernel?.mode ?? '?'} (${data.profile.value.path})`)} |`);
+    const p = data.profile.value.profile;
+    out.push(`| Profile | ${cell(`${p.name}: ${p.pipewire.rate} Hz, quantum ${p.pipewire.quantum}, kernel ${p.kernel.mode} (${data.profile.value.path})`)} |`);
   } else out.push(`| Profile | ${cell(data.profile.reason)} |`);
   out.push('', '**Doctor**', '');
   if (!data.doctor.ok) out.push(`The doctor could not run: ${data.doctor.reason}`);

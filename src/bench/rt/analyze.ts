@@ -9,27 +9,14 @@
  * maximum): the value reported is the limit and the `…Overflow` flag says it is only a lower bound.
  */
 import type { CyclictestHistogram, HistogramError, Parsed, ThreadHistogram } from './parse.js';
+import type { LatencyStats, ThreadStats } from './schema.js';
+
+export type { LatencyStats, ThreadStats } from './schema.js';
 
 export interface Percentile {
   valueUs: number;
   /** True when the rank fell among the overflow samples: valueUs is the histogram limit, a lower bound. */
   overflow: boolean;
-}
-
-export interface LatencyStats {
-  samples: number;
-  overflows: number;
-  minUs: number | null;
-  avgUs: number | null;
-  maxUs: number | null;
-  p99Us: number | null;
-  p999Us: number | null;
-  p99Overflow: boolean;
-  p999Overflow: boolean;
-}
-
-export interface ThreadStats extends LatencyStats {
-  cpu: number;
 }
 
 export interface Analysis {

@@ -4,41 +4,12 @@
  */
 import Table from 'cli-table3';
 import type { PageSpec } from '../../html/page.js';
-import type { Analysis, LatencyStats, ThreadStats } from './analyze.js';
+import type { Analysis } from './analyze.js';
+import type { BenchRtReport, KernelInfo, LatencyStats, StoppedBy, ThreadStats } from './schema.js';
 import type { CyclictestHistogram } from './parse.js';
 import type { Load, Plan } from './plan.js';
-import type { StoppedBy } from './run.js';
 
-export interface KernelInfo {
-  release: string;
-  version: string;
-  /** PREEMPT_RT: /sys/kernel/realtime is 1, or the version string says PREEMPT_RT. */
-  realtime: boolean;
-}
-
-export interface BenchRtReport {
-  version: 1;
-  tool: 'cyclictest';
-  samples: number;
-  threads: ThreadStats[];
-  overall: LatencyStats;
-  targetMaxUs: number;
-  verdict: 'pass' | 'fail';
-  durationS: number;
-  elapsedS: number;
-  interrupted: boolean;
-  stoppedBy: StoppedBy;
-  load: Load;
-  loadCommand: string[] | null;
-  intervalUs: number;
-  priority: number;
-  histogramUs: number;
-  cyclictest: { version: string | null; argv: string[] };
-  kernel: KernelInfo;
-  startedAt: string;
-  /** Non-empty 1 µs buckets per CPU ([µs, count]) and the samples beyond the limit. */
-  histogram: Array<{ cpu: number; buckets: Array<[number, number]>; overflows: number }>;
-}
+export type { BenchRtReport, KernelInfo } from './schema.js';
 
 export interface ReportContext {
   plan: Plan;

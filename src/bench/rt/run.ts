@@ -10,8 +10,9 @@ import { ArchibaldError } from '../../errors.js';
 import { hostSystem, type ManagedProcess } from '../../system/index.js';
 import { parseHistogram, parseStatusLine } from './parse.js';
 import type { Plan } from './plan.js';
+import type { StoppedBy } from './schema.js';
 
-export type StoppedBy = 'signal' | 'watchdog' | null;
+export type { StoppedBy } from './schema.js';
 
 export interface Measurement {
   stdout: string;

@@ -3,7 +3,8 @@
  * extra frames to give Ardour, and jack_iodelay's reading beside ours.
  */
 import type { IodelayReading } from './iodelay.js';
-import type { AnalysisDocument, Rows } from './result.js';
+import type { Rows } from './result.js';
+import type { AnalysisDocument, MeasurementDocument } from './schema.js';
 
 export interface MeasurementInput {
   backend: 'jack' | 'pipewire';
@@ -19,33 +20,7 @@ export interface MeasurementInput {
   iodelay: { reading: IodelayReading | null; requested: boolean } | null;
 }
 
-export interface MeasurementDocument {
-  version: 1;
-  backend: 'jack' | 'pipewire';
-  loop: string;
-  stimulusKind: string;
-  rate: number;
-  bufferFrames: number;
-  latencyFrames: number | null;
-  latencyMs: number | null;
-  confidence: number;
-  inverted: boolean;
-  nominalFrames: number;
-  /** latencyFrames - nominalFrames: what to enter as systemic latency in Ardour (split over -I/-O). */
-  extraFrames: number | null;
-  ardour: { systemicInputFrames: number; systemicOutputFrames: number } | null;
-  xruns: number | null;
-  analysis: AnalysisDocument;
-  compare: {
-    tool: 'jack_iodelay';
-    latencyFrames: number | null;
-    latencyMs: number | null;
-    extraFrames: number | null;
-    inverted: boolean;
-    differenceFrames: number | null;
-    agree: boolean | null;
-  } | null;
-}
+export type { MeasurementDocument } from './schema.js';
 
 /** Two measurements of one loop agree when they are within one frame. */
 export const AGREEMENT_FRAMES = 1;

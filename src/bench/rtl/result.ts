@@ -5,27 +5,10 @@
 import { inputError } from '../../errors.js';
 import type { PageSpec } from '../../html/page.js';
 import { estimateDelay, type DelayEstimate } from './analyze.js';
+import type { AnalysisDocument } from './schema.js';
 import type { Wav } from './wav.js';
 
-export interface AnalysisDocument {
-  version: 1;
-  method: 'gcc-phat';
-  rate: number;
-  /** Fractional frames from the stimulus file's start to its copy in the recording; null if not found. */
-  latencyFrames: number | null;
-  latencyMs: number | null;
-  confidence: number;
-  inverted: boolean;
-  found: boolean;
-  peakToNoise: number;
-  excess: number;
-  secondPeakRatio: number;
-  /** Recording channel analysed, from 1. */
-  channel: number;
-  channels: number;
-  stimulusFrames: number;
-  recordingFrames: number;
-}
+export type { AnalysisDocument } from './schema.js';
 
 export interface Analysis {
   document: AnalysisDocument;

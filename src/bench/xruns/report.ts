@@ -4,63 +4,9 @@
  */
 import type { ChartSpec, PageSpec } from '../../html/page.js';
 import { xrunPercent, type SessionTotals } from './analysis.js';
+import type { BenchXrunsReport, MonitorCpu, TimelinePoint } from './schema.js';
 
-export interface TimelinePoint {
-  /** Seconds since the measurement started. */
-  tS: number;
-  dspLoad: number;
-  dspLoadMax: number;
-  xruns: number;
-  cycles: number;
-  /** This process's CPU use over the interval, % of one core. */
-  cpuPercent: number;
-}
-
-export interface MonitorCpu {
-  /** Our own process (process.cpuUsage) over the run, % of one core. */
-  selfPercent: number;
-  /** Helper processes we spawned (the JACK watcher), from /proc/<pid>/stat, % of one core. */
-  helpersPercent: number;
-  /**
-   * Our own process after its first 10 s (start-up JIT compilation and GC settle by then), % of
-   * one core; null for runs shorter than 20 s. What a long session costs per second.
-   */
-  steadySelfPercent: number | null;
-  helperPids: number[];
-}
-
-export interface BenchXrunsReport {
-  version: 1;
-  backend: 'pipewire' | 'jack';
-  /** What counted the xruns. */
-  source: 'pipewire-profiler' | 'jack-xrun-callback';
-  startedAt: string;
-  durationS: number;
-  requestedDurationS: number;
-  interrupted: boolean;
-  cycles: number;
-  xruns: number;
-  /** null when no driver cycle ran (nothing was playing): no claim either way. */
-  xrunPercent: number | null;
-  targetPercent: number;
-  verdict: 'pass' | 'fail' | 'no-data';
-  xrunTimesS: number[];
-  xrunTimesTruncated: boolean;
-  rate: number;
-  quantum: number;
-  driver: string;
-  maxDspLoad: number;
-  meanDspLoad: number;
-  lateCycles: number;
-  incompleteCycles: number;
-  droppedReports: number;
-  lateNodes: Array<{ name: string; cycles: number }>;
-  drivers: Array<{ id: number; name: string; cycles: number; xruns: number }>;
-  /** The toolkit's own CPU use while watching, % of one core (self + helpers). */
-  monitorCpuPercent: number;
-  monitorCpu: MonitorCpu;
-  timeline: TimelinePoint[];
-}
+export type { BenchXrunsReport, MonitorCpu, TimelinePoint } from './schema.js';
 
 const round = (n: number, digits: number): number => {
   const f = 10 ** digits;

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { JobSnapshot } from '../../jobs.js';
-import { numberField, rtHistogram, rtThreads, xrunEvents, xrunsTimeline } from '../../../bench/contract.js';
+import { readBenchRt, readBenchRtl, readBenchXruns, rtHistogram, xrunsTimeline } from '../../../bench/contract.js';
 import { tuneReportSchema } from '../../../tune/contract.js';
 import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
 import { BackendSelect, type Backend } from '../backend-select.js';
@@ -16,12 +16,26 @@ interface SavedResult {
 }
 type Results = Record<'rt' | 'rtl' | 'xruns', SavedResult | null> & { tune?: SavedResult | null };
 
+function ResultHeading({ what, source }: { what: string; source: string }) {
+  return (
+    <h3>
+      {what} <span class="muted">({source})</span>
+    </h3>
+  );
+}
+
+function Unreadable({ what, source, reason }: { what: string; source: string; reason: string }) {
+  return (
+    <div class="result">
+      <ResultHeading what={what} source={source} />
+      <p class="error">This result does not match its schema: {reason}</p>
+    </div>
+  );
+}
+
 function RtResult({ document, source }: { document: unknown; source: string }) {
-  const histogram = rtHistogram(document);
-  const threads = rtThreads(document);
-  const overall = (document as { overall?: { maxUs?: number; p99Us?: number; p999Us?: number } } | null)?.overall;
-  const verdict = (document as { verdict?: string } | null)?.verdict;
-  const target = numberField(document, 'targetMaxUs');
+  const read = useMemo(() => readBenchRt(document), [document]);
+  const histogram = useMemo(() => (read.shape === 'full' ? rtHistogram(read.document) : null), [read]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       title: 'Scheduling latency histogram',
@@ -32,15 +46,15 @@ function RtResult({ document, source }: { document: unknown; source: string }) {
     }),
     [histogram?.series.length],
   );
-  const data = useMemo(() => (histogram === null ? null : ([histogram.xs, ...histogram.series.map((s) => s.counts)] as uPlot.AlignedData)), [document]);
+  const data = useMemo(() => (histogram === null ? null : ([histogram.xs, ...histogram.series.map((s) => s.counts)] as uPlot.AlignedData)), [histogram]);
+  if (read.shape === 'unreadable') return <Unreadable what="Scheduling latency" source={source} reason={read.reason} />;
+  const { threads, overall, verdict, targetMaxUs: target } = read.document;
   return (
     <div class="result" data-testid="rt-result">
-      <h3>
-        Scheduling latency <span class="muted">({source})</span>
-      </h3>
+      <ResultHeading what="Scheduling latency" source={source} />
       <p>
         {verdict !== undefined && <b class={verdict === 'pass' ? 'ok' : 'error'}>{verdict}</b>} max {overall?.maxUs ?? '?'} µs, p99 {overall?.p99Us ?? '?'} µs, p99.9 {overall?.p999Us ?? '?'} µs
-        {target === null ? '' : ` (target max ${target} µs)`}
+        {target === undefined ? '' : ` (target max ${target} µs)`}
       </p>
       {threads.length > 0 && (
         <table>
@@ -81,9 +95,10 @@ const sessionLoadOptions: Omit<uPlot.Options, 'width' | 'height'> = {
 };
 
 function XrunsResult({ document, source }: { document: unknown; source: string }) {
-  const events = xrunEvents(document);
-  const timeline = xrunsTimeline(document);
-  const duration = numberField(document, 'durationS');
+  const read = useMemo(() => readBenchXruns(document), [document]);
+  const times = read.shape === 'unreadable' ? [] : (read.document.xrunTimesS ?? []);
+  const timeline = read.shape === 'full' ? xrunsTimeline(read.document) : null;
+  const duration = read.shape === 'unreadable' ? null : read.document.durationS;
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       title: 'Xrun timeline',
@@ -93,16 +108,15 @@ function XrunsResult({ document, source }: { document: unknown; source: string }
     }),
     [duration],
   );
-  const data = useMemo(() => [events.map(([t]) => t), events.map(([, n]) => n)] as uPlot.AlignedData, [document]);
-  const loadData = useMemo(() => (timeline === null ? null : ([timeline.t, timeline.load.map((v) => v * 100)] as uPlot.AlignedData)), [document]);
-  const percent = numberField(document, 'xrunPercent');
+  const data = useMemo(() => [times, times.map(() => 1)] as uPlot.AlignedData, [read]);
+  const loadData = useMemo(() => (timeline === null ? null : ([timeline.t, timeline.load.map((v) => v * 100)] as uPlot.AlignedData)), [read]);
+  if (read.shape === 'unreadable') return <Unreadable what="Xruns" source={source} reason={read.reason} />;
+  const { xruns, cycles, xrunPercent: percent } = read.document;
   return (
     <div class="result" data-testid="xruns-result">
-      <h3>
-        Xruns <span class="muted">({source})</span>
-      </h3>
+      <ResultHeading what="Xruns" source={source} />
       <p>
-        {numberField(document, 'xruns') ?? '?'} xruns in {numberField(document, 'cycles') ?? '?'} cycles ({percent === null ? 'no cycles ran' : `${percent.toFixed(3)} %`}) over {duration ?? '?'} s
+        {xruns} xruns in {cycles} cycles ({percent === null ? 'no cycles ran' : `${percent.toFixed(3)} %`}) over {duration ?? '?'} s
       </p>
       {loadData !== null && <Plot options={sessionLoadOptions} data={loadData} height={180} testId="xruns-load" />}
       <Plot options={options} data={data} height={160} rebuildKey={String(duration)} testId="xrun-timeline" />
@@ -113,12 +127,12 @@ function XrunsResult({ document, source }: { document: unknown; source: string }
 /** A tune result: the verdict and one row per step. */
 function TuneResult({ document, source }: { document: unknown; source: string }) {
   const parsed = tuneReportSchema.safeParse(document);
-  if (!parsed.success) return null;
+  if (!parsed.success) return <Unreadable what="Tune" source={source} reason={parsed.error.issues[0]?.message ?? 'invalid'} />;
   const report = parsed.data;
   const verdict = report.verdict === 'found' ? `safe quantum ${report.safeQuantum}` : report.verdict === 'interrupted' ? 'interrupted' : `not even ${report.settings.from} held`;
   return (
     <div class="result" data-testid="tune-result">
-      <h2>Tune ({source})</h2>
+      <ResultHeading what="Tune" source={source} />
       <p>
         <b>{verdict}</b> · load {report.settings.load} · DSP {report.settings.dspPercent} % · clock {report.restored ? 'restored' : 'NOT restored'}
       </p>
@@ -137,6 +151,21 @@ function TuneResult({ document, source }: { document: unknown; source: string })
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+function RtlResult({ document, source }: { document: unknown; source: string }) {
+  const read = readBenchRtl(document);
+  if (read.shape === 'unreadable') return <Unreadable what="Round trip" source={source} reason={read.reason} />;
+  const { latencyMs, latencyFrames } = read.document;
+  return (
+    <div class="result" data-testid="rtl-result">
+      <ResultHeading what="Round trip" source={source} />
+      <p>
+        {latencyMs?.toFixed(2) ?? '?'} ms
+        {latencyFrames === null ? '' : ` (${latencyFrames.toFixed(1)} frames)`} — see the Latency page for the model
+      </p>
     </div>
   );
 }
@@ -259,17 +288,7 @@ export function BenchPage() {
           )}
           {results.rt !== null && finishedBench?.kind !== 'bench-rt' && <RtResult document={results.rt.document} source={results.rt.file} />}
           {results.xruns !== null && finishedBench?.kind !== 'bench-xruns' && <XrunsResult document={results.xruns.document} source={results.xruns.file} />}
-          {results.rtl !== null && (
-            <div class="result" data-testid="rtl-result">
-              <h3>
-                Round trip <span class="muted">({results.rtl.file})</span>
-              </h3>
-              <p>
-                {numberField(results.rtl.document, 'latencyMs')?.toFixed(2) ?? '?'} ms
-                {numberField(results.rtl.document, 'latencyFrames') === null ? '' : ` (${numberField(results.rtl.document, 'latencyFrames')?.toFixed(1)} frames)`} — see the Latency page for the model
-              </p>
-            </div>
-          )}
+          {results.rtl !== null && <RtlResult document={results.rtl.document} source={results.rtl.file} />}
         </>
       )}
     </section>
