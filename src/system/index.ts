@@ -14,6 +14,7 @@ export type { ManagedProcess, StartOptions } from './processes.js';
 export { killAllManaged } from './processes.js';
 export { isAlive, writeFailure, writeFileAtomic, type WriteHooks, type WriteOptions } from './write.js';
 export { latestResult, saveResult, stateDir, type ResultKind } from './state.js';
+export { procReader, type ProcRead, type ProcReader } from './procfs.js';
 
 export interface System {
   readonly files: Files;

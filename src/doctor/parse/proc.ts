@@ -1,7 +1,8 @@
 /** Per-process files: /proc/<pid>/stat, /proc/<pid>/status, /proc/<pid>/limits. */
+import { parseTaskStat } from '../../linux/procstat.js';
 import { hasBinaryNoise, malformed, parsed, type Parsed } from '../../result.js';
 
-export const SCHED_POLICIES = ['SCHED_OTHER', 'SCHED_FIFO', 'SCHED_RR', 'SCHED_BATCH', 'SCHED_ISO', 'SCHED_IDLE', 'SCHED_DEADLINE', 'SCHED_EXT'] as const;
+export { SCHED_POLICIES, policyName, isRealtimePolicy } from '../../linux/procstat.js';
 
 export interface ProcStat {
   pid: number;
@@ -12,28 +13,14 @@ export interface ProcStat {
   policy: number;
 }
 
-/**
- * comm may hold spaces and parentheses ("(sd-pam)", "tmux: server"), so the fields are split after
- * the LAST ")". Fields after comm are numbered from 3 (state) as in proc(5).
- */
+/** The doctor's view of a task; src/linux parses the whole line. */
 export function parseProcStat(text: string): Parsed<ProcStat> {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return malformed('no "(comm)" in stat line');
-  const pid = Number(text.slice(0, open).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return malformed('stat line does not start with a pid');
-  const fields = text.slice(close + 1).trim().split(/\s+/);
-  // fields[0] is field 3 (state); rt_priority is field 40 and policy field 41.
-  const rtPriority = Number(fields[40 - 3]);
-  const policy = Number(fields[41 - 3]);
-  if (fields.length < 41 - 2 || !Number.isInteger(rtPriority) || !Number.isInteger(policy)) {
-    return malformed(`stat line of pid ${pid} has too few fields`);
-  }
-  return parsed({ pid, comm: text.slice(open + 1, close), state: fields[0] as string, rtPriority, policy });
+  const stat = parseTaskStat(text);
+  if (!stat.ok) return stat;
+  const { pid, comm, state, rtPriority, policy } = stat.value;
+  return parsed({ pid, comm, state, rtPriority, policy });
 }
 
-export const policyName = (policy: number): string => SCHED_POLICIES[policy] ?? `policy ${policy}`;
-export const isRealtimePolicy = (policy: number): boolean => policy === 1 || policy === 2;
 
 export interface ProcStatus {
   uid: number | null;
