@@ -28,9 +28,11 @@
         config.allowUnfree = true;
       };
       archibaldLib = import ./nix/lib;
-      # The npm registry the toolkit's dependencies come from (see nix/pkgs/archibald.nix): set it
-      # here, or per machine with the NixOS option `archibald.npmRegistry`.
-      npmRegistry = null;
+      # The npm registry the toolkit's dependencies come from (see nix/pkgs/archibald.nix): change it
+      # here, or per machine with the NixOS option `archibald.npmRegistry`. package-lock.json's
+      # integrity hashes pin every tarball, so the registry decides only where the bytes come from;
+      # the public one is what CI on GitHub (and any user without a mirror) can reach.
+      npmRegistry = "https://registry.npmjs.org";
 
       # musnix's module is a function value, not a path, so it carries a key of its own: importing
       # nixosModules.audio and nixosModules.default together must not declare musnix twice.
