@@ -28,8 +28,8 @@
         config.allowUnfree = true;
       };
       archibaldLib = import ./nix/lib;
-      # The npm registry the toolkit's dependencies come from (see nix/pkgs/archibald.nix): change it
-      # here, or per machine with the NixOS option `archibald.npmRegistry`. package-lock.json's
+      # The npm registry the toolkit's dependencies come from (see nix/pkgs/archibald.nix): change
+      # it here, or per machine with the NixOS option `archibald.npmRegistry`. package-lock.json's
       # integrity hashes pin every tarball, so the registry decides only where the bytes come from;
       # the public one is what CI on GitHub (and any user without a mirror) can reach.
       npmRegistry = "https://registry.npmjs.org";
