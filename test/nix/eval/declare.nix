@@ -165,15 +165,26 @@ let
   nixConfAtom = types.nullOr (types.oneOf (scalars ++ [ types.package ])) // {
     description = "Nix config atom (null, bool, int, float, str, path or package)";
   };
-  # nixos/lib/systemd-unit-options.nix (unitOption): a value or a list of values
-  unitAtom = types.oneOf [
-    types.bool
-    types.int
-    types.str
-    types.path
-    types.package
-  ];
-
+  # nixos/lib/systemd-unit-options.nix (unitOption): any value; definitions are all lists
+  # (concatenated) or all equal non-lists.
+  unitOption = lib.mkOptionType {
+    name = "systemd option";
+    merge =
+      loc: defs:
+      let
+        defs' = lib.filterOverrides defs;
+      in
+      if builtins.isList (builtins.head defs').value then
+        lib.concatMap (
+          def:
+          if builtins.isList def.value then
+            def.value
+          else
+            throw "The definitions for systemd unit options should be either all lists or all non-lists (${lib.showOption loc})"
+        ) defs'
+      else
+        lib.mergeEqualOption loc defs';
+  };
   named = {
     inherit attrNamesToTrue nonEmptyStr;
     json = jsonValue;
@@ -196,7 +207,9 @@ let
     nixSettings = types.submodule {
       freeformType = types.attrsOf (types.either nixConfAtom (types.listOf nixConfAtom));
     };
-    unitOption = types.either unitAtom (types.listOf unitAtom);
+    inherit unitOption;
+    # nixos/lib/systemd-lib.nix
+    unitName = types.strMatching "[a-zA-Z0-9@%:_.\\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)";
     # nixos/modules/config/locale.nix
     timeZone = types.nullOr (types.addCheck types.str (s: !lib.hasInfix " " s)) // {
       description = "null or string without spaces";
