@@ -614,8 +614,18 @@ test('a misspelled or wrongly typed NixOS option in a module fails the evaluatio
     ['misspelled', (text) => text.replace('extraConfig = archibald.pipewireFragments', 'extraConfg = archibald.pipewireFragments'), /The option `services\.pipewire\.extraConfg' does not exist/],
     ['wrong type', (text) => text.replace('alsa.enable = true;', 'alsa.enable = "yes";'), /services\.pipewire\.alsa\.enable' is not of type `boolean'/],
   ];
-  for (const [label, change, expected] of cases) {
-    const dir = plantedTree('nix/modules/audio/pipewire.nix', change);
+  // A value no assertion reads is checked too: every declared option is forced as a build would
+  // (only the fleet's rig-foh turns boost off, so only it defines these tmpfiles rules).
+  const unread: [string, (text: string) => string, RegExp] = [
+    'wrong type nobody reads',
+    (text) => text.replace('"w /sys/devices/system/cpu/cpufreq/boost - - - - 0"', '{ rule = "boost"; }'),
+    /systemd\.tmpfiles\.rules\."\[definition 1-entry 1\]"' is not of type `string'/,
+  ];
+  for (const [file, [label, change, expected]] of [
+    ...cases.map((planted) => ['nix/modules/audio/pipewire.nix', planted] as const),
+    ['nix/modules/audio/cpu.nix', unread] as const,
+  ]) {
+    const dir = plantedTree(file, change);
     try {
       const result = await run(evalArgs(sources, ['--arg', 'repoRoot', dir]), { timeoutMs: 120_000, cwd: root });
       assert.equal(result.ok, false, `${label}: the planted mistake evaluated`);

@@ -48,8 +48,9 @@ let
         nixosSystem = args: evalSystem { inherit (args) modules specialArgs; };
       };
     };
+    # Store paths, as a flake input's outPath is (the ISO carries them in system.extraDependencies).
     musnix = {
-      outPath = musnixSrc;
+      outPath = "/nix/store/00000000000000000000000000000000-musnix";
       nixosModules.musnix = import (musnixSrc + "/default.nix");
     };
     disko =
@@ -61,14 +62,14 @@ let
         }
       else
         {
-          outPath = diskoSrc;
+          outPath = "/nix/store/00000000000000000000000000000000-disko";
           nixosModules.disko = diskoSrc + "/module.nix";
         };
   };
   self = flake.outputs inputs // {
     rev = "0123456789abcdef0123456789abcdef01234567";
     narHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-    outPath = toString root;
+    outPath = "/nix/store/00000000000000000000000000000000-source";
   };
 
   # --- which manifest entries a configuration defines ----------------------------------------
@@ -126,6 +127,35 @@ let
       ) manifest.options
     );
 
+  # Every declared option's value, forced as building the system would: a definition of the wrong
+  # type fails here even where no test reads it. (Package sets, platforms and whole nested
+  # systems are forced one level only; their own options are checked where they are evaluated.)
+  shallowTypes = [
+    "raw"
+    "unspecified"
+    "vmVariant"
+    "either str attrs"
+    "lazyAttrsOf unspecified"
+  ];
+  forceAll =
+    scopes: system:
+    builtins.all (
+      entry:
+      let
+        path = lib.splitString "." entry.path;
+        value = lib.attrByPath path null system.config;
+      in
+      # An option nobody defines and without a default is not read by a real build either.
+      !(lib.attrByPath path { isDefined = false; } system.options).isDefined
+      || (if builtins.elem entry.type shallowTypes then builtins.seq value true else builtins.deepSeq value true)
+    ) (
+      builtins.filter (
+        entry:
+        builtins.elem (entry.scope or "nixos") ([ "nixos" "musnix" ] ++ scopes)
+        && !(lib.hasInfix "<" entry.path)
+      ) manifest.options
+    );
+
   # --- what the tests assert ---------------------------------------------------------------
   summary =
     scopes: system:
@@ -135,6 +165,7 @@ let
       profileFile = config.environment.etc."archibald/profile.json".text or null;
     in
     {
+      forced = forceAll scopes system;
       used = definedEntries scopes system.options;
       failedAssertions = map (assertion: assertion.message) (
         builtins.filter (assertion: !assertion.assertion) config.assertions

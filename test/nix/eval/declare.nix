@@ -301,12 +301,32 @@ let
       ) (childrenOf entries prefix)
     );
 
+  # Definitions nixpkgs' submodules make themselves, named by an entry's `derived`.
+  derivations = {
+    # etc.nix: source = mkIf (text != null) (writeText "etc-<name>" text)
+    etcTextFile =
+      { config, name }:
+      lib.mkIf (config.text != null) {
+        type = "derivation";
+        name = "etc-" + lib.replaceStrings [ "/" ] [ "-" ] name;
+        outPath = "/nix/store/00000000000000000000000000000000-etc-file";
+      };
+  };
+
   submoduleOf =
     extraNamed: entries: prefix:
     types.submodule (
-      { name, ... }:
+      { name, config, ... }:
       {
         options = declareAt extraNamed entries prefix name;
+        config = lib.mkMerge (
+          map (
+            entry:
+            lib.setAttrByPath (lib.drop (builtins.length prefix) (segmentsOf entry)) (
+              derivations.${entry.derived} { inherit config name; }
+            )
+          ) (builtins.filter (entry: entry ? derived) (childrenOf entries prefix))
+        );
       }
     );
 
