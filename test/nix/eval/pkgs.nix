@@ -20,6 +20,7 @@ in
 lib.genAttrs [
   "ardour"
   "audacity"
+  "calamares-nixos"
   "calamares-nixos-extensions"
   "carla"
   "disko"
@@ -28,6 +29,8 @@ lib.genAttrs [
   "gnused"
   "guitarix"
   "jack-example-tools"
+  "nixos-icons"
+  "nixos-system"
   "pciutils"
   "pipewire"
   "procps"
