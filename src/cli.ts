@@ -8,6 +8,7 @@ import { reportError } from './errors.js';
 import { endQuietlyOnClosedPipe } from './output.js';
 import { registerDoctor } from './doctor/cli.js';
 import { registerProfile } from './profile/cli.js';
+import { registerApply } from './profile/apply/cli.js';
 import { registerLatency } from './latency/cli.js';
 import { registerBench } from './bench/cli.js';
 import { registerConsole } from './console/cli.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerLatency(program);
   registerProfile(program);
+  registerApply(program);
   registerBench(program);
   registerTune(program);
   registerConsole(program);

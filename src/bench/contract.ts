@@ -6,3 +6,4 @@ export { benchRtReportSchema, type BenchRtReport } from './rt/schema.js';
 export { benchXrunsReportSchema, type BenchXrunsReport } from './xruns/schema.js';
 export { analysisDocumentSchema, measurementDocumentSchema, type AnalysisDocument, type MeasurementDocument } from './rtl/schema.js';
 export * from './saved.js';
+export { fractionDone, parseProgressLine, progressRecordSchema, tenths, type ProgressRecord } from './plumbing/progress-record.js';

@@ -4,7 +4,8 @@
  */
 import type { ManagedProcess } from '../system/index.js';
 import type { CliRunner } from './cli-runner.js';
-import { lastMessage, parseJsonDocument, parseProgressLine, type Progress } from './progress.js';
+import { parseProgressLine, type ProgressRecord } from '../bench/contract.js';
+import { lastMessage, parseJsonDocument } from './progress.js';
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -16,7 +17,7 @@ export interface JobSnapshot {
   state: JobState;
   startedAt: string;
   finishedAt: string | null;
-  progress: Progress | null;
+  progress: ProgressRecord | null;
   exitCode: number | null;
   /** The command's --json document, when it printed one (also on exit 1: "ran, target failed"). */
   result: Record<string, unknown> | null;

@@ -1,30 +1,10 @@
 /**
- * Pure pieces of running a bench through the CLI: the `--progress ndjson` lines a bench writes on
- * stderr, and the one JSON document it prints on stdout.
+ * Pure pieces of running a command through the CLI: the one JSON document it prints on stdout and
+ * its one-line error on stderr. The `--progress ndjson` records between are the benches' contract
+ * (bench/plumbing/progress-record.ts).
  */
-import { z } from 'zod';
+import { parseProgressLine } from '../bench/contract.js';
 import { parseJson } from '../result.js';
-
-export const progressSchema = z
-  .object({
-    elapsedS: z.number().finite().min(0),
-    durationS: z.number().finite().positive(),
-  })
-  .passthrough();
-
-export type Progress = z.infer<typeof progressSchema>;
-
-/** A stderr line that is a progress record, or null for anything else (warnings, noise). */
-export function parseProgressLine(line: string): Progress | null {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return null;
-  const json = parseJson(trimmed);
-  if (!json.ok) return null;
-  const parsed = progressSchema.safeParse(json.value);
-  return parsed.success ? parsed.data : null;
-}
-
-export const fractionDone = (progress: Progress): number => Math.min(1, Math.max(0, progress.elapsedS / progress.durationS));
 
 /** The bench's stdout: exactly one JSON object (the `--json` contract), or a reason it is not. */
 export function parseJsonDocument(stdout: string): { ok: true; document: Record<string, unknown> } | { ok: false; reason: string } {

@@ -43,17 +43,4 @@ export function registerProfile(program: Command): void {
     .command('schema')
     .description('print the JSON Schema generated from the zod schema (profiles/profile.schema.json)')
     .action((options: Options) => run('schema', [], options));
-  program
-    .command('apply')
-    .description('rebuild the system from the profile (NixOS), or set what can change live')
-    .option('--dry-run', 'print what would happen and change nothing')
-    .option('--live', 'apply the PipeWire clock settings to the running daemon now')
-    .option('--flake <dir>', 'the system flake directory', '/etc/nixos')
-    .option('--host <name>', 'the flake host (nixosConfigurations.<name>; default: this hostname)')
-    .option('--file <file>', 'profile file (default: the active profile)')
-    .option('--json', 'print one JSON document on stdout')
-    .action(async (options: Options) => {
-      const { runApplyCommand } = await import('./command.js');
-      process.exitCode = await runApplyCommand(options);
-    });
 }

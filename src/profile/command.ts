@@ -1,12 +1,10 @@
-/** `archibald profile …` and `archibald apply`: glue between the pure edits/plans and the adapters. */
-import { hostname } from 'node:os';
-import { lstat, readFile, realpath } from 'node:fs/promises';
+/** `archibald profile …`: glue between the pure edits and the profile store (`apply` lives in apply/). */
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { ArchibaldError, inputError, usageError } from '../errors.js';
+import { ArchibaldError, usageError } from '../errors.js';
 import { colours, printJson, useColour } from '../output.js';
-import { FLAKE_HOST_PATTERN, livePlan, rebuildPlan } from './apply-plan.js';
 import { diffProfiles, parseValueText, renderProfile, setAtKey, type Json } from './edit.js';
-import { bundledProfilesDir, checkProfile, defaultProfilePath, parseProfile } from './load.js';
+import { bundledProfilesDir, checkProfile, defaultProfilePath, readProfileFile, readProfileText } from './load.js';
 import { formatProfileIssues, oneLine } from './messages.js';
 import { profileJsonSchema, profileSchema, type Profile } from './schema.js';
 import { hooksFromEnv, withLock } from './store.js';
@@ -22,26 +20,10 @@ const stringOption = (options: Options, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ArchibaldError('NOT_FOUND', code === 'ENOENT' ? `profile ${file} does not exist` : `cannot read profile ${file}: ${(error as Error).message}`);
-  }
-}
-
 function parseJsonOrThrow(text: string, source: string): unknown {
   const json = parseJson(text);
   if (!json.ok) throw new ArchibaldError('BAD_PROFILE', `${source} is not valid JSON: ${oneLine(json.error)}`);
   return json.value;
-}
-
-async function loadChecked(file: string): Promise<{ text: string; profile: Profile }> {
-  const text = await readText(file);
-  const result = parseProfile(text, file);
-  if (!result.ok) throw new ArchibaldError('BAD_PROFILE', result.message);
-  return { text, profile: result.profile };
 }
 
 /** A profile reference on the command line: a shipped NAME (profiles/NAME.json) or a file path. */
@@ -95,7 +77,7 @@ function flatten(value: Json, prefix = ''): Array<[string, Json]> {
 
 async function show(options: Options): Promise<number> {
   const file = defaultProfilePath(stringOption(options, 'file'));
-  const { profile } = await loadChecked(file);
+  const { profile } = await readProfileFile(file);
   if (options.json === true) {
     printJson(profile);
     return 0;
@@ -110,7 +92,7 @@ async function show(options: Options): Promise<number> {
 
 async function validate(args: string[], options: Options): Promise<number> {
   const file = args[0] ?? defaultProfilePath(stringOption(options, 'file'));
-  const text = await readText(file);
+  const text = await readProfileText(file);
   const json = parseJson(text);
   let errors: string[];
   if (json.ok) {
@@ -137,7 +119,7 @@ async function set(args: string[], options: Options): Promise<number> {
   const target = await editableTarget(options);
   const value = parseValueText(valueText);
   const change = await withLock(target, async () => {
-    const before = parseJsonOrThrow(await readText(target), target);
+    const before = parseJsonOrThrow(await readProfileText(target), target);
     let to: Json = value;
     let after = setAtKey(before, key, to);
     let checked = checkProfile(after, target);
@@ -164,7 +146,7 @@ async function use(args: string[], options: Options): Promise<number> {
   const source = path.join(bundledProfilesDir(), `${name}.json`);
   const names = await shippedProfileNames();
   if (!names.includes(name)) throw usageError(`no shipped profile named ${JSON.stringify(name)}; choose one of ${names.join(', ')}`);
-  const { text, profile } = await loadChecked(source);
+  const { text, profile } = await readProfileFile(source);
   const target = await editableTarget(options);
   await withLock(target, () => writeFileAtomic(target, text, { backup: true, hooks: hooksFromEnv() }));
   if (options.json === true) printJson({ file: target, profile: profile.name, source });
@@ -176,10 +158,10 @@ async function diff(args: string[], options: Options): Promise<number> {
   const active = defaultProfilePath(stringOption(options, 'file'));
   const [left, right] =
     args.length === 0 ? [active, null] : args.length === 1 ? [active, resolveReference(args[0] as string)] : [resolveReference(args[0] as string), resolveReference(args[1] as string)];
-  const a = await loadChecked(left);
+  const a = await readProfileFile(left);
   // With no argument: the active profile against the shipped profile it was made from.
   const rightFile = right ?? path.join(bundledProfilesDir(), `${a.profile.name}.json`);
-  const b = await loadChecked(rightFile).catch((error: unknown) => {
+  const b = await readProfileFile(rightFile).catch((error: unknown) => {
     if (right === null && error instanceof ArchibaldError && error.code === 'NOT_FOUND') {
       throw usageError(`${left} is named ${JSON.stringify(a.profile.name)}, which is no shipped profile; name one to compare with: archibald profile diff NAME`);
     }
@@ -218,72 +200,4 @@ export async function runProfileCommand(action: string, args: string[], options:
     default:
       throw usageError(`unknown profile action ${JSON.stringify(action)}`);
   }
-}
-
-export async function runApplyCommand(options: Options): Promise<number> {
-  const file = defaultProfilePath(stringOption(options, 'file'));
-  const { text, profile } = await loadChecked(file);
-  const flake = path.resolve(stringOption(options, 'flake') ?? '/etc/nixos');
-  const host = stringOption(options, 'host') ?? hostname();
-  if (!FLAKE_HOST_PATTERN.test(host)) throw usageError(`--host ${JSON.stringify(host)} is not a flake host name (letters, digits, "-" and "_")`);
-  const live = options.live === true;
-  const { detectNixos } = await import('./apply.js');
-  const system = await detectNixos();
-  const rebuild = system.nixos ? rebuildPlan({ flake, host, source: file, joinPath: path.join }) : null;
-  const liveSteps = live ? livePlan(profile) : null;
-
-  if (rebuild === null && !live) {
-    throw new ArchibaldError(
-      'UNSUPPORTED',
-      `this is not NixOS (${system.evidence}): apply would write ${path.join(flake, 'profile.json')} and run \`nixos-rebuild dry-build --flake ${flake}#${host}\`, then \`nixos-rebuild switch\``,
-      { suggestion: 'elsewhere, `archibald apply --live` sets the PipeWire quantum and rate on the running daemon; the rest of the profile needs NixOS' },
-    );
-  }
-
-  if (options.dryRun === true) {
-    const plan = {
-      dryRun: true,
-      profile: { file, name: profile.name },
-      nixos: system.nixos,
-      rebuild: rebuild === null ? null : { write: rebuild.target, backup: `${rebuild.target}.bak`, run: [rebuild.check, rebuild.activate], onFailure: { restore: rebuild.target, rollback: rebuild.rollback } },
-      live: liveSteps === null ? null : { run: liveSteps.argvs, readBack: liveSteps.readBack },
-    };
-    if (options.json === true) printJson(plan);
-    else {
-      process.stdout.write(`apply plan for profile ${profile.name} (${file}); nothing is changed (--dry-run)\n`);
-      if (rebuild !== null) {
-        process.stdout.write(`  write  ${rebuild.target} (atomically; previous version kept as ${rebuild.target}.bak)\n`);
-        process.stdout.write(`  run    ${rebuild.check.join(' ')}\n`);
-        process.stdout.write(`  run    ${rebuild.activate.join(' ')}   (only if the dry-build succeeded)\n`);
-        process.stdout.write(`  on failure: restore the previous ${rebuild.target}; roll back a switch with \`${rebuild.rollback.join(' ')}\`\n`);
-      }
-      for (const argv of liveSteps?.argvs ?? []) process.stdout.write(`  run    ${argv.join(' ')}\n`);
-      if (liveSteps !== null) process.stdout.write(`  check  ${liveSteps.readBack.join(' ')}\n`);
-    }
-    return 0;
-  }
-
-  const { carryOutLive, carryOutRebuild } = await import('./apply.js');
-  const result: Record<string, unknown> = { profile: { file, name: profile.name } };
-  if (rebuild !== null) {
-    if (!(await lstat(flake).then((info) => info.isDirectory()).catch(() => false))) {
-      throw inputError(`${flake} is not a directory: point --flake at the system flake (the directory holding flake.nix)`);
-    }
-    result.rebuild = await carryOutRebuild(rebuild, text);
-    if (options.json !== true) process.stdout.write(`switched to profile ${profile.name} (${rebuild.target})\n`);
-  }
-  if (liveSteps !== null) {
-    const outcome = await carryOutLive(liveSteps);
-    result.live = outcome;
-    if (outcome.mismatches.length > 0) {
-      if (options.json === true) printJson(result);
-      throw new ArchibaldError('TOOL_FAILED', `PipeWire did not take the live settings: ${outcome.mismatches.join('; ')}`);
-    }
-    if (options.json !== true) {
-      process.stdout.write(`PipeWire now runs ${profile.pipewire.rate} Hz, quantum ${profile.pipewire.quantum} (read back: ${liveSteps.settings.map(({ key }) => `${key}=${outcome.settings[key]}`).join(' ')})\n`);
-      process.stdout.write('  this lasts until PipeWire restarts; release the force with `pw-metadata -n settings 0 clock.force-quantum 0`\n');
-    }
-  }
-  if (options.json === true) printJson(result);
-  return 0;
 }

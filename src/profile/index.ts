@@ -2,4 +2,4 @@
 export * from './contract.js';
 export { bundledProfilesDir, checkProfile, defaultProfilePath, loadProfile, parseProfile, type ProfileResult } from './load.js';
 export { writeProfileValues } from './write-values.js';
-export { detectNixos } from './apply.js';
+export { detectNixos } from './apply/carry-out.js';

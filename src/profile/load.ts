@@ -57,16 +57,26 @@ export function defaultProfilePath(explicit?: string): string {
   return path.join(bundledProfilesDir(), 'default.json');
 }
 
-export async function loadProfile(file?: string): Promise<{ path: string; profile: Profile }> {
-  const target = defaultProfilePath(file);
-  let text: string;
+/** A profile file's text; a missing or unreadable file is one line naming it. */
+export async function readProfileText(file: string): Promise<string> {
   try {
-    text = await readFile(target, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ArchibaldError('NOT_FOUND', code === 'ENOENT' ? `profile ${target} does not exist` : `cannot read profile ${target}: ${(error as Error).message}`);
+    throw new ArchibaldError('NOT_FOUND', code === 'ENOENT' ? `profile ${file} does not exist` : `cannot read profile ${file}: ${(error as Error).message}`);
   }
-  const result = parseProfile(text, target);
+}
+
+/** The profile file's exact text and its checked profile: `apply` writes the text, not a re-rendering. */
+export async function readProfileFile(file: string): Promise<{ text: string; profile: Profile }> {
+  const text = await readProfileText(file);
+  const result = parseProfile(text, file);
   if (!result.ok) throw new ArchibaldError('BAD_PROFILE', result.message);
-  return { path: target, profile: result.profile };
+  return { text, profile: result.profile };
+}
+
+export async function loadProfile(file?: string): Promise<{ path: string; profile: Profile }> {
+  const target = defaultProfilePath(file);
+  const { profile } = await readProfileFile(target);
+  return { path: target, profile };
 }

@@ -1,57 +1,29 @@
 /** `archibald tune`: settings in, the ladder walked on the running graph, the verdict out. */
-import path from 'node:path';
-import cliProgress from 'cli-progress';
 import { ArchibaldError } from '../errors.js';
-import { colours, printJson, useColour, wantProgress } from '../output.js';
+import { colours, useColour } from '../output.js';
 import { escapeHtml, renderPage } from '../html/page.js';
+import { printResult, startProgress, tenths, writeOutDir, type ProgressOutput } from '../bench/index.js';
 import { latencyBudget } from '../latency/index.js';
 import { detectNixos, loadProfile, writeProfileValues, type Profile } from '../profile/index.js';
-
-import { hostSystem, latestResult, saveResult, writeFileAtomic } from '../system/index.js';
+import { hostSystem, latestResult, saveResult } from '../system/index.js';
 import type { TuneProgress, TuneReport } from './contract.js';
 import { exitCodeFor, parseSettings, profileChanges, quantumLadder, startQuantum, type TuneSettings } from './plan.js';
 import { buildReport, pageSpec, renderHuman, stepLine } from './report.js';
 import { runTune, type StepProgress, type TuneHooks } from './run.js';
 
-interface ProgressSink {
-  update(progress: StepProgress): void;
-  stepDone(line: string): void;
-  done(): void;
-}
-
-function progressSink(settings: TuneSettings, steps: number): ProgressSink | null {
+/** A bar per step (quantum, hold time, xruns) with each finished step's line between them, or ndjson for the console. */
+function startTuneProgress(settings: TuneSettings, steps: number): Promise<ProgressOutput<StepProgress> | null> {
   const durationS = steps * settings.holdS;
-  if (settings.progress === 'ndjson') {
-    return {
-      update: (p) => {
-        const line: TuneProgress = { ...p, elapsedS: Math.round(((p.step - 1) * settings.holdS + p.stepElapsedS) * 10) / 10, durationS, stepElapsedS: Math.round(p.stepElapsedS * 10) / 10 };
-        process.stderr.write(`${JSON.stringify(line)}\n`);
-      },
-      stepDone: () => undefined,
-      done: () => undefined,
-    };
-  }
-  if (!wantProgress()) return null;
-  let bar: cliProgress.SingleBar | null = null;
-  let barStep = 0;
-  const format = 'step {step}/{steps} quantum {quantum} [{bar}] {elapsed}/{hold} s | {xruns} xruns';
-  return {
-    update: (p) => {
-      if (bar === null || barStep !== p.step) {
-        bar?.stop();
-        bar = new cliProgress.SingleBar({ format, hideCursor: true, clearOnComplete: true, stream: process.stderr, barsize: 30 }, cliProgress.Presets.shades_classic);
-        bar.start(p.holdS, 0, { step: p.step, steps: p.steps, quantum: p.quantum, elapsed: 0, hold: p.holdS, xruns: 0 });
-        barStep = p.step;
-      }
-      bar.update(p.stepElapsedS, { step: p.step, steps: p.steps, quantum: p.quantum, elapsed: Math.floor(p.stepElapsedS), hold: p.holdS, xruns: p.xruns });
-    },
-    stepDone: (line) => {
-      bar?.stop();
-      bar = null;
-      process.stderr.write(`${line}\n`);
-    },
-    done: () => bar?.stop(),
-  };
+  return startProgress<StepProgress>(settings.progress, {
+    barFormat: 'step {step}/{steps} quantum {quantum} [{bar}] {elapsed}/{hold} s | {xruns} xruns',
+    bar: (p) => ({
+      total: p.holdS,
+      value: p.stepElapsedS,
+      segment: p.step,
+      fields: { step: p.step, steps: p.steps, quantum: p.quantum, elapsed: Math.floor(p.stepElapsedS), hold: p.holdS, xruns: p.xruns },
+    }),
+    record: (p): TuneProgress => ({ ...p, elapsedS: tenths((p.step - 1) * settings.holdS + p.stepElapsedS), durationS, stepElapsedS: tenths(p.stepElapsedS) }),
+  });
 }
 
 async function latencyAt(quantum: number, profile: Profile, rate: number): Promise<TuneReport['latency']> {
@@ -87,13 +59,13 @@ export async function runTuneCommand(options: Record<string, unknown>, hooks: Pi
   const { profile } = await loadProfile(settings.file);
   const from = startQuantum(settings, profile.pipewire.maxQuantum);
   const steps = quantumLadder(from, settings.to).length;
-  const sink = progressSink(settings, steps);
+  const sink = await startTuneProgress(settings, steps);
   let run;
   try {
     run = await runTune(settings, from, hostSystem(), {
       ...hooks,
       onProgress: (p) => sink?.update(p),
-      onStepDone: (step) => sink?.stepDone(stepLine(step)),
+      onStepDone: (step) => sink?.note(stepLine(step)),
     });
   } finally {
     sink?.done();
@@ -106,17 +78,11 @@ export async function runTuneCommand(options: Record<string, unknown>, hooks: Pi
   const written = settings.write && complete ? await write(settings, safeQuantum, profile) : null;
   const report = buildReport({ run, settings, from, latency, written });
 
-  if (settings.out !== undefined) {
-    const html = path.join(settings.out, 'tune.html');
-    await writeFileAtomic(path.join(settings.out, 'tune.json'), `${JSON.stringify(report, null, 2)}\n`, { createDirs: true });
-    await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)), { createDirs: true });
-    if (!settings.json) process.stderr.write(`wrote ${html}\n`);
-  }
+  await writeOutDir(settings, 'tune', report, () => renderPage(pageSpec(report, escapeHtml)));
   if (!run.interrupted) await saveResult('tune', report);
   if (settings.write && !complete) process.stderr.write('archibald: nothing written to the profile: no safe quantum was established\n');
 
-  if (settings.json) printJson(report);
-  else process.stdout.write(renderHuman(report, colours(useColour(process.stdout))));
+  printResult(settings.json, report, () => renderHuman(report, colours(useColour(process.stdout))));
   if (!report.restored) return 1;
   return exitCodeFor(report);
 }

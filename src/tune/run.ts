@@ -10,7 +10,7 @@
  * Only SIGKILL of this process escapes, and docs/tune.md says how to undo that by hand.
  */
 import { ArchibaldError } from '../errors.js';
-import { startGraphMonitor, type GraphMonitor, type SessionTotals } from '../bench/index.js';
+import { listenForStop, startGraphMonitor, type GraphMonitor, type SessionTotals } from '../bench/index.js';
 import { parseCpuList } from '../linux/index.js';
 import { killAllManaged, runBlocking, type ManagedProcess, type System } from '../system/index.js';
 
@@ -167,22 +167,18 @@ export async function runTune(settings: TuneSettings, from: number, system: Syst
     restoreDone = true;
     return ok;
   };
-  let signals = 0;
-  const onSignal = (): void => {
-    signals++;
-    if (signals === 1) {
-      abort.abort();
-      return;
-    }
+  const stop = listenForStop({
+    onFirst: () => abort.abort(),
     // A second Ctrl-C: no report, but never a forced clock left behind.
-    killAllManaged();
-    void restoreNow().finally(() => process.exit(130));
-  };
+    onAgain: () => {
+      killAllManaged();
+      void restoreNow().finally(() => process.exit(130));
+    },
+  });
   const onExit = (): void => {
     if (restoreDone) return;
     for (const argv of clock.restoreArgvs()) runBlocking(argv, { timeoutMs: 3000, env });
   };
-  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, onSignal);
   process.on('exit', onExit);
 
   const steps: TuneStep[] = [];
@@ -255,7 +251,7 @@ export async function runTune(settings: TuneSettings, from: number, system: Syst
     // Children first (a stream at the forced quantum would otherwise renegotiate twice), then the clock.
     await Promise.allSettled(helpers.map((helper) => helper.process.stop('SIGTERM', 2000)));
     restored = await restoreNow();
-    for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(name, onSignal);
+    stop.dispose();
     process.off('exit', onExit);
   }
   if (childProblem !== null) {

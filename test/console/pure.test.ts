@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { benchArgs, benchRequestSchema, latencyQuerySchema } from '../../src/console/api-schema.js';
-import { fractionDone, lastMessage, parseJsonDocument, parseProgressLine } from '../../src/console/progress.js';
+import { fractionDone, parseProgressLine } from '../../src/bench/contract.js';
+import { lastMessage, parseJsonDocument } from '../../src/console/progress.js';
 import { buildCandidate, formSpec, initialRaw } from '../../src/console/web/profile-form.js';
 import { profileSchema } from '../../src/profile/schema.js';
 

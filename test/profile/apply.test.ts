@@ -155,7 +155,7 @@ test('apply: Ctrl-C during the dry-build stops it and restores the profile', asy
 });
 
 test('NixOS is recognised from os-release, including derivatives such as ArchibaldOS (ID_LIKE)', async () => {
-  const { osReleaseIsNixos } = await import('../../src/profile/apply-plan.js');
+  const { osReleaseIsNixos } = await import('../../src/profile/apply/plan.js');
   const cases: Array<[string, boolean]> = [
     ['ID=nixos\nNAME=NixOS\n', true],
     ['ID="nixos"\n', true],

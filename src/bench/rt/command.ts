@@ -1,14 +1,14 @@
 /** `archibald bench rt`: cyclictest on every CPU, optionally under stress-ng load, judged and reported. */
 import os from 'node:os';
-import path from 'node:path';
 import { ArchibaldError } from '../../errors.js';
-import { colours, printJson, useColour } from '../../output.js';
+import { colours, useColour } from '../../output.js';
 import { escapeHtml, renderPage } from '../../html/page.js';
-import { hostSystem, saveResult, writeFileAtomic, type System } from '../../system/index.js';
+import { hostSystem, saveResult, type System } from '../../system/index.js';
+import { printResult, writeOutDir } from '../plumbing/index.js';
 import { analyze } from './analyze.js';
 import { allowedCpusFromStatus, parseHelp, parseHistogram } from './parse.js';
 import { parseSettings, planRun } from './plan.js';
-import { progressSink } from './progress.js';
+import { startRtProgress } from './progress.js';
 import { buildReport, pageSpec, renderHuman, type BenchRtReport, type KernelInfo } from './report.js';
 import { measure, type Measurement } from './run.js';
 
@@ -48,13 +48,6 @@ function measurementFailure(measurement: Measurement, reason: string): Archibald
   return new ArchibaldError('TOOL_FAILED', `cyclictest (exit ${exit}) gave no usable histogram: ${reason}${stderr === '' ? '' : `; it said: ${stderr.split('\n').slice(-2).join(' ')}`}`);
 }
 
-async function writeOut(dir: string, report: BenchRtReport): Promise<string> {
-  const html = path.join(dir, 'bench-rt.html');
-  await writeFileAtomic(path.join(dir, 'bench-rt.json'), `${JSON.stringify(report, null, 2)}\n`, { createDirs: true });
-  await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)), { createDirs: true });
-  return html;
-}
-
 export async function runBenchRtCommand(options: Record<string, unknown>): Promise<number> {
   const settings = parseSettings(options);
   const system = hostSystem();
@@ -66,10 +59,10 @@ export async function runBenchRtCommand(options: Record<string, unknown>): Promi
   const plan = planRun(settings, cpus, help);
 
   const startedAt = new Date().toISOString();
-  const progress = progressSink(settings.progress, settings.durationS, settings.targetMaxUs);
+  const progress = await startRtProgress(settings.progress, settings.durationS, settings.targetMaxUs);
   let measurement: Measurement;
   try {
-    measurement = await measure(plan, progress === null ? {} : { onTick: (state) => progress.tick(state), tickMs: progress.everyMs });
+    measurement = await measure(plan, progress === null ? {} : { onTick: (state) => progress.update(state), tickMs: progress.everyMs });
   } finally {
     progress?.done();
   }
@@ -90,18 +83,14 @@ export async function runBenchRtCommand(options: Record<string, unknown>): Promi
 
   if (measurement.loadProblem !== null) process.stderr.write(`archibald: warning: ${measurement.loadProblem}; the load ended before the measurement\n`);
   if (measurement.stoppedBy === 'watchdog') process.stderr.write('archibald: cyclictest overran its duration; the watchdog stopped it\n');
-  if (settings.out !== undefined) {
-    const html = await writeOut(settings.out, report);
-    if (!settings.json) process.stderr.write(`wrote ${html}\n`);
-  }
+  await writeOutDir(settings, 'bench-rt', report, () => renderPage(pageSpec(report, escapeHtml)));
   // Only complete runs become "the latest result" that report and console show.
   if (!report.interrupted) await saveResult('bench-rt', report);
 
-  if (settings.json) printJson(report);
-  else {
+  printResult(settings.json, report, () => {
     const tty = useColour(process.stdout);
-    process.stdout.write(renderHuman(report, colours(tty), tty));
-  }
+    return renderHuman(report, colours(tty), tty);
+  });
   if (measurement.stoppedBy === 'watchdog') return 1;
   return report.verdict === 'pass' ? 0 : 1;
 }

@@ -1,50 +1,20 @@
-/**
- * Progress while cyclictest runs, on stderr only: a bar with elapsed time and the running maximum
- * for a person at a terminal, or (`--progress ndjson`) one JSON line per second for the console.
- */
-import cliProgress from 'cli-progress';
-import { wantProgress } from '../../output.js';
+/** What `bench rt` shows while cyclictest runs: elapsed time and the running maximum (bar or ndjson, see plumbing/progress.ts). */
+import { startProgress, tenths, type ProgressMode, type ProgressOutput } from '../plumbing/index.js';
 
-export interface ProgressSink {
-  tick(state: { elapsedS: number; maxUs: number | null }): void;
-  /** How often tick() wants to be called. */
-  readonly everyMs: number;
-  done(): void;
+export interface RtProgressState {
+  elapsedS: number;
+  maxUs: number | null;
 }
 
-export function progressLine(state: { elapsedS: number; maxUs: number | null }, durationS: number): string {
-  return JSON.stringify({ elapsedS: Math.round(state.elapsedS * 10) / 10, durationS, maxUs: state.maxUs });
-}
-
-export function progressSink(mode: 'ndjson' | undefined, durationS: number, targetMaxUs: number): ProgressSink | null {
-  if (mode === 'ndjson') {
-    return {
-      everyMs: 1000,
-      tick: (state) => process.stderr.write(`${progressLine(state, durationS)}\n`),
-      done: () => undefined,
-    };
-  }
-  if (!wantProgress()) return null;
-  const bar = new cliProgress.SingleBar(
-    {
-      format: 'cyclictest [{bar}] {elapsed}/{durationS} s | max {maxUs} µs (target {targetMaxUs})',
-      hideCursor: true,
-      clearOnComplete: true,
-      stream: process.stderr,
-      barsize: 30,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(durationS, 0, { elapsed: '0', durationS, maxUs: '-', targetMaxUs });
-  return {
-    everyMs: 250,
-    tick: (state) =>
-      bar.update(Math.min(durationS, state.elapsedS), {
-        elapsed: Math.floor(state.elapsedS),
-        durationS,
-        maxUs: state.maxUs === null ? '-' : String(state.maxUs),
-        targetMaxUs,
-      }),
-    done: () => bar.stop(),
-  };
+export function startRtProgress(mode: ProgressMode, durationS: number, targetMaxUs: number): Promise<ProgressOutput<RtProgressState> | null> {
+  return startProgress<RtProgressState>(mode, {
+    barFormat: 'cyclictest [{bar}] {elapsed}/{durationS} s | max {maxUs} µs (target {targetMaxUs})',
+    firstBar: { total: durationS, value: 0, fields: { elapsed: '0', durationS, maxUs: '-', targetMaxUs } },
+    bar: (state) => ({
+      total: durationS,
+      value: Math.min(durationS, state.elapsedS),
+      fields: { elapsed: Math.floor(state.elapsedS), durationS, maxUs: state.maxUs === null ? '-' : String(state.maxUs), targetMaxUs },
+    }),
+    record: (state) => ({ elapsedS: tenths(state.elapsedS), durationS, maxUs: state.maxUs }),
+  });
 }

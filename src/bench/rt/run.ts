@@ -8,6 +8,7 @@
  */
 import { ArchibaldError } from '../../errors.js';
 import { hostSystem, type ManagedProcess } from '../../system/index.js';
+import { listenForStop } from '../plumbing/index.js';
 import { parseHistogram, parseStatusLine } from './parse.js';
 import type { Plan } from './plan.js';
 import type { StoppedBy } from './schema.js';
@@ -33,7 +34,6 @@ export interface MeasureHooks {
   graceMs?: number;
 }
 
-const HANDLED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const LOAD_STARTUP_MS = 300;
 const MAX_OUTPUT = 64 << 20;
 const OUTPUT_SETTLE_MS = 1000;
@@ -71,25 +71,23 @@ export async function measure(plan: Plan, hooks: MeasureHooks = {}): Promise<Mea
   let liveMaxUs: number | null = null;
   const timers: NodeJS.Timeout[] = [];
 
-  let signalsSeen = 0;
-  const onSignal = (): void => {
-    signalsSeen++;
-    if (signalsSeen === 1) {
+  const stop = listenForStop({
+    onFirst: () => {
       stoppedBy ??= 'signal';
       if (cyclictest === null) void load?.stop('SIGKILL', 0);
       else void cyclictest.stop('SIGINT', graceMs);
-    } else {
+    },
+    onAgain: () => {
       void cyclictest?.stop('SIGKILL', 0);
       void load?.stop('SIGKILL', 0);
-    }
-  };
-  for (const signal of HANDLED_SIGNALS) process.on(signal, onSignal);
+    },
+  });
 
   let begin = performance.now();
   const elapsedS = (): number => (performance.now() - begin) / 1000;
   try {
     if (plan.load !== null) load = await startLoad(plan.load);
-    if (signalsSeen > 0) throw new ArchibaldError('INTERRUPTED', 'interrupted before cyclictest started');
+    if (stop.count > 0) throw new ArchibaldError('INTERRUPTED', 'interrupted before cyclictest started');
     cyclictest = hostSystem().start(plan.cyclictest, { maxOutputBytes: MAX_OUTPUT });
     const measuring = cyclictest;
     measuring.onLine('stdout', (line) => {
@@ -115,6 +113,6 @@ export async function measure(plan: Plan, hooks: MeasureHooks = {}): Promise<Mea
     for (const timer of timers) clearTimeout(timer);
     // Both stops run even if the first throws; a stopped child resolves at once.
     await Promise.allSettled([cyclictest?.stop('SIGKILL', 0), load?.stop('SIGTERM', 2000)]);
-    for (const signal of HANDLED_SIGNALS) process.off(signal, onSignal);
+    stop.dispose();
   }
 }

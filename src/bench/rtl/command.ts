@@ -6,7 +6,8 @@ import path from 'node:path';
 import { inputError, usageError } from '../../errors.js';
 import { numberOption, printJson, wantProgress } from '../../output.js';
 import { renderPage } from '../../html/page.js';
-import { saveResult, writeFileAtomic } from '../../system/index.js';
+import { saveResult } from '../../system/index.js';
+import { printResult, writeReportFiles } from '../plumbing/index.js';
 import { readBytes } from './files.js';
 import { analysisRows, analyzeWavs, analysisPage, formatRows, toDocument, type Analysis, type Rows } from './result.js';
 import { estimateDelay } from './analyze.js';
@@ -18,9 +19,9 @@ type Options = Record<string, string | boolean | undefined>;
 
 const str = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
-async function writeOut(dir: string, title: string, rows: Rows, analysis: Analysis['estimate'], document: unknown): Promise<void> {
-  await writeFileAtomic(path.join(dir, 'bench-rtl.json'), `${JSON.stringify(document, null, 2)}\n`, { createDirs: true });
-  await writeFileAtomic(path.join(dir, 'bench-rtl.html'), renderPage(analysisPage(title, rows, analysis, document)), { createDirs: true });
+/** --out DIR: bench-rtl.json and bench-rtl.html with the correlation peak plot. */
+function writeOut(dir: string, title: string, rows: Rows, analysis: Analysis['estimate'], document: unknown): Promise<string> {
+  return writeReportFiles(dir, 'bench-rtl', document, renderPage(analysisPage(title, rows, analysis, document)));
 }
 
 export async function runBenchRtlAnalyzeCommand(options: Options): Promise<number> {
@@ -133,11 +134,9 @@ export async function runBenchRtlCommand(options: Options): Promise<number> {
   if (out !== undefined) {
     await writeOut(out, `Round-trip latency (${backend})`, measurementRows(measured), estimate, measured);
   }
-  if (options.json === true) printJson(measured);
-  else {
-    for (const line of describeMeasurement(measured)) process.stdout.write(`${line}\n`);
-    if (out !== undefined) process.stdout.write(`report: ${path.join(out, 'bench-rtl.html')}\n`);
-  }
+  printResult(options.json === true, measured, () =>
+    [...describeMeasurement(measured), ...(out === undefined ? [] : [`report: ${path.join(out, 'bench-rtl.html')}`])].map((line) => `${line}\n`).join(''),
+  );
   if (!measured.analysis.found) return 1;
   return measured.compare !== null && measured.compare.agree === false ? 1 : 0;
 }

@@ -1,38 +1,27 @@
 /** `archibald bench xruns`: watch the running graph for a while and report cycles, xruns and their times. */
-import path from 'node:path';
-import cliProgress from 'cli-progress';
 import { ArchibaldError } from '../../errors.js';
-import { colours, printJson, useColour, wantProgress } from '../../output.js';
+import { colours, useColour } from '../../output.js';
 import { escapeHtml, renderPage } from '../../html/page.js';
-import { hostSystem, saveResult, writeFileAtomic, type System } from '../../system/index.js';
+import { hostSystem, saveResult, type System } from '../../system/index.js';
+import { listenForStop, printResult, startProgress, tenths, writeOutDir, type ProgressOutput } from '../plumbing/index.js';
 import { startGraphMonitor, type GraphMonitor } from './monitor.js';
 import { parseProcStatCpu } from '../../linux/procstat.js';
 import { buildReport, pageSpec, renderHuman, type BenchXrunsReport, type TimelinePoint } from './report.js';
 import { parseSettings, type XrunsSettings } from './settings.js';
 
-interface Progress {
-  update(elapsedS: number, xruns: number): void;
-  done(): void;
+interface XrunsProgressState {
+  elapsedS: number;
+  xruns: number;
 }
 
-export function progressLine(elapsedS: number, durationS: number, xruns: number): string {
-  return JSON.stringify({ elapsedS: Math.round(elapsedS * 10) / 10, durationS, xruns });
-}
-
-function progress(settings: XrunsSettings): Progress | null {
-  if (settings.progress === 'ndjson') {
-    return { update: (elapsedS, xruns) => process.stderr.write(`${progressLine(elapsedS, settings.durationS, xruns)}\n`), done: () => undefined };
-  }
-  if (!wantProgress()) return null;
-  const bar = new cliProgress.SingleBar(
-    { format: 'xruns [{bar}] {elapsed}/{durationS} s | {xruns} xruns', hideCursor: true, clearOnComplete: true, stream: process.stderr, barsize: 30 },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(settings.durationS, 0, { elapsed: 0, durationS: settings.durationS, xruns: 0 });
-  return {
-    update: (elapsedS, xruns) => bar.update(Math.min(settings.durationS, elapsedS), { elapsed: Math.floor(elapsedS), durationS: settings.durationS, xruns }),
-    done: () => bar.stop(),
-  };
+function startXrunsProgress(settings: XrunsSettings): Promise<ProgressOutput<XrunsProgressState> | null> {
+  const { durationS } = settings;
+  return startProgress<XrunsProgressState>(settings.progress, {
+    barFormat: 'xruns [{bar}] {elapsed}/{durationS} s | {xruns} xruns',
+    firstBar: { total: durationS, value: 0, fields: { elapsed: 0, durationS, xruns: 0 } },
+    bar: ({ elapsedS, xruns }) => ({ total: durationS, value: Math.min(durationS, elapsedS), fields: { elapsed: Math.floor(elapsedS), durationS, xruns } }),
+    record: ({ elapsedS, xruns }) => ({ elapsedS: tenths(elapsedS), durationS, xruns }),
+  });
 }
 
 /** CPU ticks (utime + stime) of each helper process, read while it still runs. */
@@ -56,22 +45,6 @@ async function clockTicksPerSecond(system: System): Promise<number> {
   return Number.isInteger(value) && value > 0 ? value : 100;
 }
 
-/** Resolves on Ctrl-C or SIGTERM; the returned function removes the handlers again. */
-function interruption(): { promise: Promise<'interrupted'>; dispose(): void } {
-  let resolve!: (value: 'interrupted') => void;
-  const promise = new Promise<'interrupted'>((r) => (resolve = r));
-  const onSignal = (): void => resolve('interrupted');
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    promise,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
 async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: System): Promise<BenchXrunsReport> {
   const startedAt = new Date().toISOString();
   const startMs = Date.now();
@@ -79,7 +52,7 @@ async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: Sys
   const cpu0 = process.cpuUsage();
   const helperPids = monitor.helperPids();
   const ticks0 = await helperTicks(system, helperPids);
-  const bar = progress(settings);
+  const bar = await startXrunsProgress(settings);
   const timeline: TimelinePoint[] = [];
   let lastCycles = 0;
   let lastCpu = process.cpuUsage();
@@ -96,14 +69,15 @@ async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: Sys
       lastCpu = cpuNow;
       lastCpuAt = now;
       timeline.push({ tS, dspLoad: sample.dspLoad, dspLoadMax: sample.dspLoadMax ?? sample.dspLoad, xruns: sample.xruns ?? 0, cycles, cpuPercent });
-      bar?.update(tS, sample.xrunsTotal);
+      bar?.update({ elapsedS: tS, xruns: sample.xrunsTotal });
     }
   })();
 
-  const stop = interruption();
+  // Ctrl-C or SIGTERM ends the watch early; what was measured until then is still reported.
+  const stop = listenForStop({}, ['SIGINT', 'SIGTERM']);
   let timer: NodeJS.Timeout | undefined;
   const elapsed = new Promise<'done'>((resolve) => (timer = setTimeout(() => resolve('done'), settings.durationS * 1000)));
-  const outcome = await Promise.race([elapsed, stop.promise, monitor.closed.then((reason) => ({ closed: reason }))]);
+  const outcome = await Promise.race([elapsed, stop.requested, monitor.closed.then((reason) => ({ closed: reason }))]);
   clearTimeout(timer);
   stop.dispose();
 
@@ -141,13 +115,6 @@ async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: Sys
   });
 }
 
-async function writeOut(dir: string, report: BenchXrunsReport): Promise<string> {
-  const html = path.join(dir, 'bench-xruns.html');
-  await writeFileAtomic(path.join(dir, 'bench-xruns.json'), `${JSON.stringify(report, null, 2)}\n`, { createDirs: true });
-  await writeFileAtomic(html, renderPage(pageSpec(report, escapeHtml)), { createDirs: true });
-  return html;
-}
-
 export async function runBenchXrunsCommand(options: Record<string, unknown>): Promise<number> {
   const settings = parseSettings(options);
   const system = hostSystem();
@@ -159,14 +126,10 @@ export async function runBenchXrunsCommand(options: Record<string, unknown>): Pr
     await monitor.stop();
   }
 
-  if (settings.out !== undefined) {
-    const html = await writeOut(settings.out, report);
-    if (!settings.json) process.stderr.write(`wrote ${html}\n`);
-  }
+  await writeOutDir(settings, 'bench-xruns', report, () => renderPage(pageSpec(report, escapeHtml)));
   // Interrupted or empty runs are reported but do not become "the latest result" others show.
   if (!report.interrupted && report.verdict !== 'no-data') await saveResult('bench-xruns', report);
 
-  if (settings.json) printJson(report);
-  else process.stdout.write(renderHuman(report, colours(useColour(process.stdout))));
+  printResult(settings.json, report, () => renderHuman(report, colours(useColour(process.stdout))));
   return report.verdict === 'pass' ? 0 : 1;
 }

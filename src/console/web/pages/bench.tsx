@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import type { JobSnapshot } from '../../jobs.js';
-import { readBenchRt, readBenchRtl, readBenchXruns, rtHistogram, xrunsTimeline } from '../../../bench/contract.js';
+import { fractionDone, readBenchRt, readBenchRtl, readBenchXruns, rtHistogram, xrunsTimeline } from '../../../bench/contract.js';
 import { tuneReportSchema } from '../../../tune/contract.js';
 import { ApiError, deleteJson, errorText, getJson, postJson } from '../api.js';
 import { BackendSelect, type Backend } from '../backend-select.js';
@@ -209,7 +209,7 @@ export function BenchPage() {
   };
 
   const running = job?.state === 'running';
-  const fraction = job?.progress ? Math.min(1, job.progress.elapsedS / job.progress.durationS) : 0;
+  const fraction = job?.progress ? fractionDone(job.progress) : 0;
   const finishedBench = job !== null && !running && job.kind.startsWith('bench-') && job.result !== null ? job : null;
   return (
     <section>

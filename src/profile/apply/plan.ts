@@ -1,8 +1,8 @@
 /**
- * Pure: what `archibald apply` would do, as data. The adapter (apply.ts) carries a plan out;
+ * Pure: what `archibald apply` would do, as data. The adapter (carry-out.ts) carries a plan out;
  * `--dry-run` prints it. Nothing here runs a program or touches a file.
  */
-import type { Profile } from './schema.js';
+import type { Profile } from '../schema.js';
 
 export interface RebuildPlan {
   kind: 'nixos';

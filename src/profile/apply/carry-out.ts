@@ -1,14 +1,14 @@
 /**
- * Adapter: carries out an apply plan. The rebuild writes <flake>/profile.json atomically (the
+ * Adapter: carries out an apply plan (plan.ts). The rebuild writes <flake>/profile.json atomically (the
  * previous version kept as .bak), builds with `nixos-rebuild dry-build`, switches only when that
  * succeeded, and puts the previous profile back byte for byte when either step fails.
  */
 import { rm } from 'node:fs/promises';
-import { ArchibaldError } from '../errors.js';
-import { hostSystem, writeFileAtomic, type WriteHooks } from '../system/index.js';
-import { parsePwMetadata } from '../pipewire/dump.js';
-import { liveMismatches, osReleaseIsNixos, type LivePlan, type RebuildPlan } from './apply-plan.js';
-import { readBytes, withLock } from './store.js';
+import { ArchibaldError } from '../../errors.js';
+import { hostSystem, writeFileAtomic, type WriteHooks } from '../../system/index.js';
+import { parsePwMetadata } from '../../pipewire/dump.js';
+import { liveMismatches, osReleaseIsNixos, type LivePlan, type RebuildPlan } from './plan.js';
+import { readBytes, withLock } from '../store.js';
 
 /**
  * NixOS or not. ARCHIBALD_ASSUME_NIXOS=1/0 overrides detection, so tests can exercise both paths
