@@ -7,3 +7,5 @@ export { benchXrunsReportSchema, type BenchXrunsReport } from './xruns/schema.js
 export { analysisDocumentSchema, measurementDocumentSchema, type AnalysisDocument, type MeasurementDocument } from './rtl/schema.js';
 export * from './saved.js';
 export { fractionDone, parseProgressLine, progressRecordSchema, tenths, type ProgressRecord } from './plumbing/progress-record.js';
+export { forensicsSummarySchema, xrunAttributionSchema, suspectSchema, type ForensicsSummary, type XrunAttribution, type Suspect } from './xruns/forensics/contract.js';
+export { attributionLine, forensicsHtml, forensicsLines } from './xruns/forensics/render.js';

@@ -91,7 +91,7 @@ export class LiveHub {
   private async pump(backend: LiveBackend, feed: Feed): Promise<void> {
     try {
       const start = await this.startMonitor();
-      const monitor = await start({ backend, env: this.env, intervalMs: this.intervalMs });
+      const monitor = await start({ backend, env: this.env, intervalMs: this.intervalMs, forensics: true });
       if (feed.closed) {
         await monitor.stop();
         return;

@@ -18,6 +18,8 @@ export interface TaskStat {
   utime: number;
   stime: number;
   nice: number;
+  /** Threads in the process (field 20); a single-threaded process needs no /proc/<pid>/task walk. */
+  threads: number;
   /** Clock ticks after boot at which it started. */
   startTicks: number;
   /** The CPU it last ran on. */
@@ -38,11 +40,11 @@ export function parseTaskStat(text: string): Parsed<TaskStat> {
   // fields[0] is field 3 (state) of proc(5); field N is fields[N - 3].
   const fields = text.slice(close + 1).trim().split(/\s+/);
   const at = (field: number): number | null => wholeNumber(fields[field - 3]);
-  const [ppid, utime, stime, nice, startTicks, processor, rtPriority, policy] = [4, 14, 15, 19, 22, 39, 40, 41].map(at);
-  if (ppid == null || utime == null || stime == null || nice == null || startTicks == null || processor == null || rtPriority == null || policy == null || utime < 0 || stime < 0) {
+  const [ppid, utime, stime, nice, threads, startTicks, processor, rtPriority, policy] = [4, 14, 15, 19, 20, 22, 39, 40, 41].map(at);
+  if (ppid == null || utime == null || stime == null || nice == null || threads == null || startTicks == null || processor == null || rtPriority == null || policy == null || utime < 0 || stime < 0) {
     return malformed(`stat line of pid ${pid} has too few fields`);
   }
-  return parsed({ pid, comm: text.slice(open + 1, close), state: fields[0] as string, ppid, utime, stime, nice, startTicks, processor, rtPriority, policy });
+  return parsed({ pid, comm: text.slice(open + 1, close), state: fields[0] as string, ppid, utime, stime, nice, threads, startTicks, processor, rtPriority, policy });
 }
 
 /** CPU time of a process from /proc/<pid>/stat, for the benches' own-cost figures. */

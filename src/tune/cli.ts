@@ -16,6 +16,7 @@ export function registerTune(program: Command): void {
     .option('--file <path>', 'the profile to read and, with --write, to write')
     .option('--out <dir>', 'also write tune.html and tune.json into DIR')
     .option('--json', 'print one JSON document on stdout')
+    .option('--no-forensics', 'do not sample the machine to explain each step’s xruns')
     .option('--progress <format>', 'ndjson: one progress line per second on stderr')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const { runTuneCommand } = await import('./command.js');

@@ -54,7 +54,7 @@ async function write(settings: TuneSettings, safeQuantum: number, profile: Profi
   return { file, changes, applyCommand };
 }
 
-export async function runTuneCommand(options: Record<string, unknown>, hooks: Pick<TuneHooks, 'observer'> = {}): Promise<number> {
+export async function runTuneCommand(options: Record<string, unknown>): Promise<number> {
   const settings = parseSettings(options);
   const { profile } = await loadProfile(settings.file);
   const from = startQuantum(settings, profile.pipewire.maxQuantum);
@@ -63,7 +63,6 @@ export async function runTuneCommand(options: Record<string, unknown>, hooks: Pi
   let run;
   try {
     run = await runTune(settings, from, hostSystem(), {
-      ...hooks,
       onProgress: (p) => sink?.update(p),
       onStepDone: (step) => sink?.note(stepLine(step)),
     });

@@ -4,6 +4,7 @@
  * Pure and browser-safe (the console's Bench page bundles it).
  */
 import { z } from 'zod';
+import { forensicsSummarySchema } from '../bench/contract.js';
 
 export const TUNE_LOADS = ['none', 'half', 'full'] as const;
 
@@ -33,8 +34,9 @@ export const tuneStepSchema = z
     lateNodes: z.array(z.object({ name: z.string(), cycles: z.number().int().min(0) }).strict()),
     verdict: z.enum(['held', 'missed', 'no-data', 'interrupted']),
     reason: z.string().describe('one line: why the step held or missed'),
-    /** The seam for xrun forensics: whatever explains this step's xruns, attached by a later stage. */
-    forensics: z.unknown().optional(),
+    forensics: forensicsSummarySchema
+      .optional()
+      .describe('why this step’s xruns happened: first suspects over all of them, the first few in detail (absent with --no-forensics)'),
   })
   .strict();
 

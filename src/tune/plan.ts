@@ -32,6 +32,7 @@ const rawSchema = z.object({
   out: z.string().min(1, '--out needs a directory').optional(),
   json: z.boolean().optional(),
   progress: z.enum(['ndjson'], { error: () => '--progress must be ndjson' }).optional(),
+  forensics: z.boolean().optional(),
 });
 
 export interface TuneSettings {
@@ -49,6 +50,8 @@ export interface TuneSettings {
   out: string | undefined;
   json: boolean;
   progress: 'ndjson' | undefined;
+  /** Attribute each step's xruns (off: --no-forensics). */
+  forensics: boolean;
 }
 
 const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
@@ -86,6 +89,7 @@ export function parseSettings(options: Record<string, unknown>): TuneSettings {
     out: raw.out,
     json: raw.json === true,
     progress: raw.progress,
+    forensics: raw.forensics !== false,
   };
 }
 

@@ -2,6 +2,7 @@
  * The `tune` result: its document (checked against the one schema before it leaves), the human
  * summary, and the HTML page (xrun percent and DSP load against quantum on a log axis). Pure.
  */
+import { forensicsHtml, forensicsLines } from '../bench/contract.js';
 import type { PageSpec } from '../html/page.js';
 import { tuneReportSchema, type TuneReport } from './contract.js';
 import { conclude, type TuneSettings } from './plan.js';
@@ -50,7 +51,14 @@ const pct = (value: number | null, digits = 3): string => (value === null ? 'n/a
 
 export function stepLine(step: TuneReport['steps'][number]): string {
   const mark = step.verdict === 'held' ? 'held  ' : step.verdict === 'missed' ? 'MISSED' : step.verdict === 'no-data' ? 'NODATA' : 'STOPPED';
-  return `${String(step.quantum).padStart(5)}  ${step.periodMs.toFixed(2).padStart(7)} ms  ${mark}  ${String(step.xruns).padStart(5)} xruns / ${String(step.cycles).padStart(7)} cycles (${pct(step.xrunPercent)})  DSP mean ${(step.dspLoad.mean * 100).toFixed(1)} % p99 ${(step.dspLoad.p99 * 100).toFixed(1)} % max ${(step.dspLoad.max * 100).toFixed(1)} %`;
+  const first = step.forensics?.firstSuspects[0];
+  const why = first === undefined || step.xruns === 0 ? '' : `  first suspect ${first.label} (${first.xruns} of ${step.xruns})`;
+  return `${String(step.quantum).padStart(5)}  ${step.periodMs.toFixed(2).padStart(7)} ms  ${mark}  ${String(step.xruns).padStart(5)} xruns / ${String(step.cycles).padStart(7)} cycles (${pct(step.xrunPercent)})  DSP mean ${(step.dspLoad.mean * 100).toFixed(1)} % p99 ${(step.dspLoad.p99 * 100).toFixed(1)} % max ${(step.dspLoad.max * 100).toFixed(1)} %${why}`;
+}
+
+/** The step whose xruns explain the verdict: the first that missed, else the last with xruns. */
+function explainedStep(report: TuneReport): TuneReport['steps'][number] | undefined {
+  return report.steps.find((step) => step.verdict === 'missed' && step.forensics !== undefined) ?? [...report.steps].reverse().find((step) => step.xruns > 0 && step.forensics !== undefined);
 }
 
 export function renderHuman(report: TuneReport, c: { green(s: string): string; red(s: string): string; yellow(s: string): string; bold(s: string): string }): string {
@@ -67,6 +75,8 @@ export function renderHuman(report: TuneReport, c: { green(s: string): string; r
   } else {
     lines.push(`${c.red('NONE HELD')}: not even the start (${report.settings.from}) held: ${report.steps[0]?.reason ?? 'no step ran'}`);
   }
+  const explained = explainedStep(report);
+  if (explained?.forensics !== undefined) lines.push(`why quantum ${explained.quantum} crackled:`, ...forensicsLines(explained.forensics, 3));
   const clock = report.original.forceQuantum === 0 ? 'unforced' : `forced to ${report.original.forceQuantum}`;
   lines.push(report.restored ? `clock restored (${clock}, as found)` : c.red(`the clock could NOT be restored (${clock} before); see docs/tune.md`));
   if (report.written !== null) {
@@ -124,6 +134,10 @@ export function pageSpec(report: TuneReport, escapeHtml: (text: string) => strin
           },
         ],
       },
+      ...((): PageSpec['sections'] => {
+        const explained = explainedStep(report);
+        return explained?.forensics === undefined ? [] : [{ heading: `Why quantum ${explained.quantum} crackled`, html: forensicsHtml(explained.forensics, escapeHtml) }];
+      })(),
     ],
   };
 }

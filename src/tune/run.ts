@@ -33,16 +33,12 @@ export interface StepProgress {
   xruns: number;
 }
 
-/** The seam for xrun forensics: called around each step; what `stepEnded` returns is attached to the step. */
-export interface StepObserver {
-  stepStarted?(quantum: number): void | Promise<void>;
-  stepEnded?(quantum: number, totals: SessionTotals): unknown;
-}
+/** Xruns kept in detail per step (the counts in its forensics cover all of them). */
+const ATTRIBUTIONS_PER_STEP = 5;
 
 export interface TuneHooks {
   onProgress?(progress: StepProgress): void;
   onStepDone?(step: TuneStep): void;
-  observer?: StepObserver;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -213,10 +209,9 @@ export async function runTune(settings: TuneSettings, from: number, system: Syst
       await clock.set(quantum);
       await sleep(SETTLE_MS, abort.signal);
       if (abort.signal.aborted) break;
-      const monitor = await startGraphMonitor({ backend: settings.backend, env, intervalMs: 1000 });
+      const monitor = await startGraphMonitor({ backend: settings.backend, env, intervalMs: 1000, forensics: settings.forensics });
       let measured: { totals: SessionTotals; heldS: number };
       try {
-        await hooks.observer?.stepStarted?.(quantum);
         measured = await holdStep(monitor, settings, { step: index + 1, steps: ladder.length, quantum }, abort.signal, hooks);
       } finally {
         await monitor.stop();
@@ -240,8 +235,8 @@ export async function runTune(settings: TuneSettings, from: number, system: Syst
         },
         settings.targetPercent,
       );
-      const forensics = hooks.observer?.stepEnded?.(quantum, totals);
-      const done = forensics === undefined ? step : { ...step, forensics };
+      const forensics = monitor.forensics();
+      const done = forensics === null ? step : { ...step, forensics: { ...forensics, attributions: forensics.attributions.slice(0, ATTRIBUTIONS_PER_STEP), truncated: forensics.truncated || forensics.attributions.length > ATTRIBUTIONS_PER_STEP } };
       steps.push(done);
       hooks.onStepDone?.(done);
       if (!shouldContinue(done)) break;

@@ -56,7 +56,21 @@ export interface SessionTotals {
   drivers: Array<{ id: number; name: string; cycles: number; xruns: number }>;
 }
 
+/** One xrun as the accumulator saw it, for forensics: the cycle's clock and what was late in it. */
+export interface CycleXrun {
+  /** CLOCK_MONOTONIC nanoseconds of the cycle (the daemon's clock, the same as ours on one host). */
+  clockNs: number;
+  /** Seconds since the first point (as in xrunTimesS). */
+  atS: number;
+  lateNodes: string[];
+  /** How much later than one period after the previous wake-up the driver woke, µs; null if on time. */
+  wakeLateUs: number | null;
+  periodNs: number;
+}
+
 export class XrunAccumulator {
+  constructor(private readonly onXrun?: (xrun: CycleXrun) => void) {}
+
   private readonly tracks = new Map<number, DriverTrack>();
   private startNs: number | null = null;
   private xrunTimes: number[] = [];
@@ -145,6 +159,12 @@ export class XrunAccumulator {
     if (newXruns > 0) {
       track.xruns += newXruns;
       const at = Math.round(((point.clockNs - this.startNs) / 1e9) * 1e6) / 1e6;
+      if (this.onXrun !== undefined) {
+        const wakeLateUs = periodNs > 0 && point.driver.prevSignalNs > 0 && sinceLastWake > periodNs ? Math.round((sinceLastWake - periodNs) / 1000) : null;
+        const lateNodes = point.unfinishedNames.slice(0, point.unfinished);
+        if (point.driver.status === 1 || point.driver.status === 2) lateNodes.unshift(point.driver.name);
+        for (let i = 0; i < newXruns; i++) this.onXrun({ clockNs: point.clockNs, atS: at, lateNodes, wakeLateUs, periodNs });
+      }
       for (let i = 0; i < newXruns; i++) {
         if (this.xrunTimes.length >= MAX_XRUN_TIMES) {
           this.truncated = true;

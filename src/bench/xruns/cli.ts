@@ -9,6 +9,7 @@ export function registerBenchXruns(bench: Command): void {
     .option('--target-percent <p>', 'pass when xruns are below this percentage of cycles (default 1)')
     .option('--out <dir>', 'also write bench-xruns.html (xrun timeline, DSP load) and bench-xruns.json into DIR')
     .option('--json', 'print one JSON document on stdout')
+    .option('--no-forensics', 'do not sample the machine to explain each xrun (suspects, evidence, the fix)')
     .option('--progress <format>', 'ndjson: one {"elapsedS","durationS","xruns"} line per second on stderr')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const { runBenchXrunsCommand } = await import('./command.js');

@@ -112,13 +112,14 @@ async function watch(monitor: GraphMonitor, settings: XrunsSettings, system: Sys
       helpersPercent: wallS > 0 ? (helperSeconds / wallS) * 100 : 0,
       helperPids,
     },
+    forensics: monitor.forensics(),
   });
 }
 
 export async function runBenchXrunsCommand(options: Record<string, unknown>): Promise<number> {
   const settings = parseSettings(options);
   const system = hostSystem();
-  const monitor = await startGraphMonitor({ backend: settings.backend, intervalMs: 1000 });
+  const monitor = await startGraphMonitor({ backend: settings.backend, intervalMs: 1000, forensics: settings.forensics });
   let report: BenchXrunsReport;
   try {
     report = await watch(monitor, settings, system);

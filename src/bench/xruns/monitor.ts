@@ -5,7 +5,10 @@
  * PipeWire: a read-only client of the daemon's profiler module (see protocol.ts), no helper process.
  * JACK: a tiny libjack client that reports the server's xrun callbacks (see jack-source.ts).
  */
-import { XrunAccumulator, type IntervalStats, type SessionTotals } from './analysis.js';
+import { XrunAccumulator, type CycleXrun, type IntervalStats, type SessionTotals } from './analysis.js';
+import type { XrunEvent } from './forensics/attribute.js';
+import type { ForensicsSummary, XrunAttribution } from './forensics/contract.js';
+import type { ForensicsSampler } from './forensics/sampler.js';
 import { JackSession } from './jack.js';
 
 export interface GraphSample {
@@ -26,6 +29,8 @@ export interface GraphSample {
   xruns?: number;
   /** False when no driver cycle ran in the interval (an idle PipeWire graph suspends its driver). */
   running?: boolean;
+  /** With forensics on: the xruns attributed since the previous sample (at most a few, newest last). */
+  attributions?: XrunAttribution[];
 }
 
 export interface GraphMonitor {
@@ -39,13 +44,21 @@ export interface GraphMonitor {
   /** Helper processes the monitor runs (for CPU accounting); empty for PipeWire. */
   helperPids(): number[];
   backend: 'pipewire' | 'jack';
+  /** With forensics on: why each xrun happened, so far (after stop(): the whole session); else null. */
+  forensics(): ForensicsSummary | null;
 }
 
 export interface GraphMonitorOptions {
   backend: 'pipewire' | 'jack';
   env?: NodeJS.ProcessEnv;
   intervalMs?: number;
+  /** Sample the machine a few times a second and attribute every xrun (see forensics/). */
+  forensics?: boolean | { sampleHz?: number };
 }
+
+/** Attributions carried per live sample, and suspects in each: enough for the Live page, and 10 minutes of history stays a few MB in an xrun storm. */
+const ATTRIBUTIONS_PER_SAMPLE = 1;
+const SUSPECTS_PER_LIVE_ATTRIBUTION = 3;
 
 /** Keeps late subscribers from piling up unbounded samples if they stop reading. */
 const MAX_QUEUED = 600;
@@ -102,9 +115,17 @@ interface Source {
   stop(): Promise<void>;
 }
 
-async function pipewireSource(env: NodeJS.ProcessEnv): Promise<Source> {
+type XrunSink = (xrun: XrunEvent) => void;
+
+/** A cycle's xrun in the forensics' terms: its CLOCK_MONOTONIC time is also ours (one host). */
+function cycleEvent(xrun: CycleXrun): XrunEvent {
+  const nowNs = Number(process.hrtime.bigint());
+  return { atS: xrun.atS, monoNs: xrun.clockNs, timeMs: Date.now() - (nowNs - xrun.clockNs) / 1e6, lateNodes: xrun.lateNodes, wakeLateUs: xrun.wakeLateUs, periodNs: xrun.periodNs };
+}
+
+async function pipewireSource(env: NodeJS.ProcessEnv, sink: () => XrunSink | null): Promise<Source> {
   const { connectProfiler } = await import('../../pipewire/profiler-socket.js');
-  const accumulator = new XrunAccumulator();
+  const accumulator = new XrunAccumulator((xrun) => sink()?.(cycleEvent(xrun)));
   const connection = await connectProfiler({
     env,
     onPoint: (point) => accumulator.add(point),
@@ -118,10 +139,25 @@ async function pipewireSource(env: NodeJS.ProcessEnv): Promise<Source> {
   };
 }
 
-async function jackSource(env: NodeJS.ProcessEnv, intervalMs: number): Promise<Source> {
+async function jackSource(env: NodeJS.ProcessEnv, intervalMs: number, sink: () => XrunSink | null): Promise<Source> {
   const { connectJack } = await import('./jack-source.js');
   const session = new JackSession();
-  const connection = await connectJack({ env, intervalMs, onLine: (line) => session.add(line) });
+  const startNs = Number(process.hrtime.bigint());
+  let periodNs = 0;
+  const connection = await connectJack({
+    env,
+    intervalMs,
+    onLine: (line) => {
+      session.add(line);
+      if (line.kind === 'start' || line.kind === 'load') periodNs = (line.bufferSize / line.rate) * 1e9;
+      const xruns = sink();
+      // The watcher prints each xrun from the callback at once: arrival is the xrun's time.
+      if (line.kind === 'xrun' && xruns !== null) {
+        const monoNs = Number(process.hrtime.bigint());
+        xruns({ atS: Math.round((monoNs - startNs) / 1e3) / 1e6, monoNs, timeMs: Date.now(), lateNodes: [], wakeLateUs: line.delayedUs > 0 ? Math.round(line.delayedUs) : null, periodNs });
+      }
+    },
+  });
   return {
     takeInterval: () => session.takeInterval(),
     totals: () => session.totals(),
@@ -134,7 +170,24 @@ async function jackSource(env: NodeJS.ProcessEnv, intervalMs: number): Promise<S
 export async function startGraphMonitor(options: GraphMonitorOptions): Promise<GraphMonitor> {
   const env = options.env ?? process.env;
   const intervalMs = Math.max(50, options.intervalMs ?? 1000);
-  const source = options.backend === 'jack' ? await jackSource(env, intervalMs) : await pipewireSource(env);
+  let sampler: ForensicsSampler | null = null;
+  let recent: XrunAttribution[] = [];
+  const sink = (): XrunSink | null => (sampler === null ? null : (xrun) => sampler?.addXrun(xrun));
+  const source = options.backend === 'jack' ? await jackSource(env, intervalMs, sink) : await pipewireSource(env, sink);
+  if (options.forensics !== undefined && options.forensics !== false) {
+    const { startForensicsSampler } = await import('./forensics/sampler.js');
+    const { pipewireSocketPath } = await import('../../pipewire/profiler-socket.js');
+    sampler = startForensicsSampler({
+      backend: options.backend,
+      sampleHz: typeof options.forensics === 'object' ? options.forensics.sampleHz : undefined,
+      socketPath: options.backend === 'pipewire' ? pipewireSocketPath(env) : null,
+      jackServer: env.JACK_DEFAULT_SERVER,
+      onAttribution: (attribution) => {
+        recent.push({ ...attribution, suspects: attribution.suspects.slice(0, SUSPECTS_PER_LIVE_ATTRIBUTION) });
+        if (recent.length > ATTRIBUTIONS_PER_SAMPLE) recent.shift();
+      },
+    });
+  }
   const hub = new SampleHub();
   let latest: GraphSample | null = null;
   let stopped = false;
@@ -154,6 +207,10 @@ export async function startGraphMonitor(options: GraphMonitorOptions): Promise<G
       xruns: interval.xruns,
       running: interval.cycles > 0,
     };
+    if (sampler !== null) {
+      latest.attributions = recent;
+      recent = [];
+    }
     hub.push(latest);
   };
   const timer = setInterval(tick, intervalMs);
@@ -162,15 +219,17 @@ export async function startGraphMonitor(options: GraphMonitorOptions): Promise<G
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
+    await source.stop();
+    sampler?.stop();
     // The partial interval since the last tick is data too (a 3 s run would otherwise show 2 s).
     tick();
-    await source.stop();
     hub.end();
   };
   const closed = source.closed.then((reason) => {
     if (!stopped) {
       stopped = true;
       clearInterval(timer);
+      sampler?.stop();
       hub.end();
     }
     return reason;
@@ -184,5 +243,6 @@ export async function startGraphMonitor(options: GraphMonitorOptions): Promise<G
     closed,
     helperPids: () => source.pids(),
     backend: options.backend,
+    forensics: () => sampler?.summary() ?? null,
   };
 }

@@ -4,6 +4,8 @@
  */
 import type { ChartSpec, PageSpec } from '../../html/page.js';
 import { xrunPercent, type SessionTotals } from './analysis.js';
+import type { ForensicsSummary } from './forensics/contract.js';
+import { forensicsHtml, forensicsLines } from './forensics/render.js';
 import type { BenchXrunsReport, MonitorCpu, TimelinePoint } from './schema.js';
 
 export type { BenchXrunsReport, MonitorCpu, TimelinePoint } from './schema.js';
@@ -23,6 +25,7 @@ export function buildReport(input: {
   totals: SessionTotals;
   timeline: TimelinePoint[];
   cpu: Omit<MonitorCpu, 'steadySelfPercent'>;
+  forensics?: ForensicsSummary | null;
 }): BenchXrunsReport {
   const { totals } = input;
   const percent = xrunPercent(totals.xruns, totals.cycles);
@@ -64,6 +67,7 @@ export function buildReport(input: {
       dspLoadMax: round(p.dspLoadMax, 4),
       cpuPercent: round(p.cpuPercent, 3),
     })),
+    forensics: input.forensics ?? null,
   };
 }
 
@@ -130,6 +134,7 @@ export function pageSpec(report: BenchXrunsReport, escapeHtml: (text: string) =>
     sections: [
       { heading: 'Result', html: table + late },
       { heading: 'Timeline', charts },
+      ...(report.forensics === null ? [] : [{ heading: 'Why each xrun happened', html: forensicsHtml(report.forensics, escapeHtml) }]),
     ],
   };
 }
@@ -148,6 +153,7 @@ export function renderHuman(report: BenchXrunsReport, c: { green(s: string): str
   ];
   if (report.lateNodes.length > 0) lines.push(`  late nodes    ${report.lateNodes.map((n) => `${n.name} (${n.cycles})`).join(', ')}`);
   if (report.droppedReports > 0) lines.push(`  note          ${report.droppedReports} profiler reports were dropped before they were read; xruns in them were missed`);
+  if (report.forensics !== null) lines.push(...forensicsLines(report.forensics));
   if (report.verdict === 'no-data') lines.push('  no driver cycle ran: PipeWire suspends an idle graph; play something (or start your session) and measure again');
   return `${lines.join('\n')}\n`;
 }

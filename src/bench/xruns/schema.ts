@@ -3,6 +3,7 @@
  * types from here (`import type`); report, console and the tests read saved results through it.
  */
 import { z } from 'zod';
+import { forensicsSummarySchema } from './forensics/contract.js';
 
 const count = z.number().int().min(0);
 const percent = z.number().finite().min(0);
@@ -53,6 +54,10 @@ export const benchXrunsReportSchema = z.object({
   monitorCpuPercent: percent.describe("the toolkit's own CPU use while watching, % of one core (self + helpers)"),
   monitorCpu: monitorCpuSchema,
   timeline: z.array(timelinePointSchema),
+  forensics: forensicsSummarySchema
+    .nullable()
+    .default(null)
+    .describe('why each xrun happened (null with --no-forensics, and in results saved before forensics existed)'),
 });
 
 export type BenchXrunsReport = z.infer<typeof benchXrunsReportSchema>;

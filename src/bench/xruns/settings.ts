@@ -17,6 +17,7 @@ const schema = z.object({
   out: z.string().min(1, '--out needs a directory').optional(),
   json: z.boolean().default(false),
   progress: z.enum(['ndjson'], { error: '--progress must be ndjson' }).optional(),
+  forensics: z.boolean().default(true),
 });
 
 export interface XrunsSettings {
@@ -26,11 +27,13 @@ export interface XrunsSettings {
   out: string | undefined;
   json: boolean;
   progress: 'ndjson' | undefined;
+  /** Sample the machine and attribute each xrun (off: --no-forensics). */
+  forensics: boolean;
 }
 
 export function parseSettings(options: Record<string, unknown>): XrunsSettings {
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw usageError(formatIssues(parsed.error.issues).replace(/^[a-zA-Z]+: /, ''));
-  const { duration, backend, targetPercent, out, json, progress } = parsed.data;
-  return { durationS: duration, backend, targetPercent, out, json, progress };
+  const { duration, backend, targetPercent, out, json, progress, forensics } = parsed.data;
+  return { durationS: duration, backend, targetPercent, out, json, progress, forensics };
 }

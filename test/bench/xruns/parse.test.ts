@@ -349,7 +349,8 @@ test('read batching stays between 20 and 500 ms and aims at ~96 KB per read', ()
 });
 
 test('settings: defaults, and bad values are usage errors', () => {
-  assert.deepEqual(parseSettings({}), { durationS: 60, backend: 'pipewire', targetPercent: 1, out: undefined, json: false, progress: undefined });
+  assert.deepEqual(parseSettings({}), { durationS: 60, backend: 'pipewire', targetPercent: 1, out: undefined, json: false, progress: undefined, forensics: true });
+  assert.equal(parseSettings({ forensics: false }).forensics, false, '--no-forensics');
   assert.equal(parseSettings({ duration: '2.5', backend: 'jack', targetPercent: '0.5' }).durationS, 2.5);
   for (const bad of [{ duration: '0' }, { duration: 'abc' }, { duration: '' }, { backend: 'alsa' }, { targetPercent: '101' }, { progress: 'bar' }]) {
     assert.throws(() => parseSettings(bad), (error: unknown) => error instanceof ArchibaldError && error.exitCode === 2, JSON.stringify(bad));

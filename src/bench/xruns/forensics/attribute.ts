@@ -45,6 +45,8 @@ export interface Snapshot {
   frequencyKhz: Array<number | null>;
   /** The effective cpu_dma_latency request (µs), null when unreadable; sampled less often. */
   dmaLatencyUs: number | null;
+  /** Exit latency of the deepest enabled cpuidle state (µs), null without cpuidle: what an unheld request can cost. */
+  idleExitLatencyUs: number | null;
 }
 
 export interface XrunEvent {
@@ -76,6 +78,8 @@ const DEFAULT_AUDIO_DEVICES = [/^snd/, /xhci/, /ehci/, /ohci/, /uhci/, /usb/];
 /** A line counts as a storm at this many times its usual rate and at least this many more per second. */
 const STORM_FACTOR = 4;
 const STORM_MIN_EXTRA_PER_S = 200;
+/** An unheld cpu_dma_latency matters only where idle states take this long to leave (µs). */
+const DEEP_IDLE_US = 20;
 /** A real-time task below the audio priority is named only when it held the audio CPU this much. */
 const HOG_SHARE = 0.5;
 
@@ -203,13 +207,15 @@ export function attributeXrun(input: AttributionInput): XrunAttribution {
   const windowNs = after.monoNs - before.monoNs;
   const suspects = [...taskSuspects(input, before, after, audioCpus, windowNs), ...irqSuspects(input, before, after, audioCpus, windowNs), ...frequencySuspects(before, after, audioCpus)];
   const dma = after.dmaLatencyUs ?? before.dmaLatencyUs;
-  if (dma !== null && dma >= 100) {
+  const idleExitUs = after.idleExitLatencyUs ?? before.idleExitLatencyUs;
+  // Where the deepest idle state is left in a microsecond (VMs, idle=poll), nobody needs to hold it.
+  if (dma !== null && dma >= 100 && idleExitUs !== null && idleExitUs >= DEEP_IDLE_US) {
     suspects.push({
       rank: 0,
       kind: 'dma-latency',
       score: 0.1,
       summary: `nobody holds /dev/cpu_dma_latency below 100 µs (it reads ${dma >= 2e9 ? 'unconstrained' : `${dma} µs`}): idle CPUs may sleep deep and wake late`,
-      evidence: [`/dev/cpu_dma_latency: ${dma}`],
+      evidence: [`/dev/cpu_dma_latency: ${dma}`, `/sys/devices/system/cpu/cpu*/cpuidle: the deepest enabled state takes ${idleExitUs} µs to leave`],
       dmaLatencyUs: dma,
       remedy: REMEDIES.dmaLatency,
     });

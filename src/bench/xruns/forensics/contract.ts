@@ -20,6 +20,8 @@ export const suspectTaskSchema = z.object({
   pid: z.number().int().positive(),
   tid: z.number().int().positive(),
   comm: z.string(),
+  /** The process's command line (/proc/<pid>/cmdline, read on the xrun), null when it had gone. */
+  command: z.string().nullable().optional(),
   policy: z.string(),
   rtPriority: z.number().int().min(0).max(99),
   /** The CPU it was last seen on. */
@@ -96,6 +98,8 @@ export const forensicsSummarySchema = z.object({
   firstSuspects: z.array(z.object({ label: z.string(), kind: z.enum(SUSPECT_KINDS), xruns: z.number().int().positive(), remedy: remedySchema.nullable() })),
   /** The sampler's own CPU time over the session, % of one core (on top of the monitor's). */
   cpuPercent: z.number().min(0),
+  /** Why the sampler saw less than it should (no audio thread found, /proc unreadable), or null. */
+  note: z.string().nullable().optional(),
   attributions: z.array(xrunAttributionSchema),
 });
 

@@ -16,6 +16,22 @@ interface Series {
 
 const emptySeries = (): Series => ({ t: [], load: [], xruns: [] });
 
+/** An interval with xruns, and why the newest of them happened (the server's forensics), if known. */
+interface RecentXrun {
+  at: number;
+  count: number;
+  why: string | null;
+  fix: string | null;
+}
+
+function recentXrun(sample: GraphSample, count: number): RecentXrun {
+  const attribution = sample.attributions?.at(-1);
+  const first = attribution?.suspects[0];
+  const why = attribution === undefined ? null : first === undefined ? (attribution.note ?? `no suspect on CPU ${attribution.audioCpus.join(',')}`) : first.summary;
+  const fix = first?.remedy === null || first?.remedy === undefined ? null : `doctor ${first.remedy.check} · ${first.remedy.option}`;
+  return { at: sample.timeMs, count, why, fix };
+}
+
 const loadOptions: Omit<uPlot.Options, 'width' | 'height'> = {
   title: 'DSP load',
   // A fixed window: new samples enter on the right and scroll left.
@@ -37,7 +53,7 @@ export function LivePage() {
   const [latest, setLatest] = useState<GraphSample | null>(null);
   const [state, setState] = useState<'connecting' | 'live' | 'problem'>('connecting');
   const [problem, setProblem] = useState<string | null>(null);
-  const [xrunTimes, setXrunTimes] = useState<Array<{ at: number; count: number }>>([]);
+  const [xrunTimes, setXrunTimes] = useState<RecentXrun[]>([]);
   const series = useRef<Series>(emptySeries());
   // Intervals in a row without a driver cycle: one alone is a long quantum, not an idle graph.
   const [quietIntervals, setQuietIntervals] = useState(0);
@@ -65,7 +81,11 @@ export function LivePage() {
         s.load.shift();
         s.xruns.shift();
       }
-      if (fresh > 0) setXrunTimes((list) => [{ at: sample.timeMs, count: fresh }, ...list].slice(0, 20));
+      if (fresh > 0) setXrunTimes((list) => [recentXrun(sample, fresh), ...list].slice(0, 20));
+      // An attribution is made once the sampler has a snapshot after the xrun, often an interval later.
+      else if ((sample.attributions?.length ?? 0) > 0) {
+        setXrunTimes((list) => (list[0] === undefined || list[0].why !== null ? list : [{ ...recentXrun(sample, list[0].count), at: list[0].at }, ...list.slice(1)]));
+      }
       previous = sample;
       setQuietIntervals((count) => (sample.running === false ? count + 1 : 0));
       setLatest(sample);
@@ -138,8 +158,10 @@ export function LivePage() {
       ) : (
         <ul class="xrun-list">
           {xrunTimes.map((entry) => (
-            <li>
+            <li data-testid="live-xrun">
               {new Date(entry.at).toLocaleTimeString()}: {entry.count} xrun{entry.count === 1 ? '' : 's'}
+              {entry.why !== null && <span class="why" data-testid="live-xrun-why">: {entry.why}</span>}
+              {entry.fix !== null && <small class="muted"> ({entry.fix})</small>}
             </li>
           ))}
         </ul>
